@@ -1,0 +1,1 @@
+"""The ``hearth`` command: thin, parses arguments, calls services, prints."""

@@ -1,0 +1,100 @@
+"""One exception root for Hearth, with typed subclasses.
+
+Edges (CLI, HTTP server, dialogs) map these to exit codes, status codes and
+messages *by type*. Each message is one plain sentence a user can act on.
+"""
+
+from __future__ import annotations
+
+
+class HearthError(Exception):
+    """Root of every error Hearth raises on purpose."""
+
+    #: Short machine-readable code (used by the HTTP server and ``--json`` output).
+    code: str = "hearth_error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} {self.hint}"
+
+
+class ModelFileError(HearthError):
+    """The model file is missing, unreadable, not a GGUF, or damaged."""
+
+    code = "model_file_error"
+
+
+class ModelNotFoundError(ModelFileError):
+    code = "model_not_found"
+
+
+class NotAGGUFError(ModelFileError):
+    code = "not_gguf"
+
+
+class TruncatedModelError(ModelFileError):
+    code = "truncated_model"
+
+
+class UnsupportedModelError(ModelFileError):
+    """The GGUF is well formed but llama.cpp cannot run its architecture."""
+
+    code = "unsupported_model"
+
+
+class InsufficientMemoryError(HearthError):
+    """The model (with the requested context) does not fit in this machine's memory."""
+
+    code = "insufficient_memory"
+
+
+class ModelLoadError(HearthError):
+    code = "model_load_error"
+
+
+class NoModelLoadedError(HearthError):
+    code = "no_model_loaded"
+
+
+class ContextOverflowError(HearthError):
+    """Prompt plus requested completion does not fit in the context window."""
+
+    code = "context_length_exceeded"
+
+    def __init__(
+        self, message: str, *, prompt_tokens: int, max_tokens: int, n_ctx: int, hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.prompt_tokens = prompt_tokens
+        self.max_tokens = max_tokens
+        self.n_ctx = n_ctx
+
+
+class InvalidRequestError(HearthError):
+    """A request's parameters are wrong (bad sampling value, bad grammar, bad schema...)."""
+
+    code = "invalid_request"
+
+
+class GrammarError(InvalidRequestError):
+    code = "invalid_grammar"
+
+
+class QueueFullError(HearthError):
+    code = "queue_full"
+
+
+class ServiceClosedError(HearthError):
+    code = "service_closed"
+
+
+class SettingsError(HearthError):
+    code = "settings_error"
+
+
+class KeychainUnavailableError(HearthError):
+    code = "keychain_unavailable"

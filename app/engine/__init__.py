@@ -1,0 +1,1 @@
+"""Hearth engine package."""

@@ -1,0 +1,1 @@
+"""Hearth models package."""

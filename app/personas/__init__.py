@@ -1,0 +1,1 @@
+"""Hearth personas package."""

@@ -1,0 +1,1 @@
+"""Hearth rag package."""
