@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from app.cli.resolve import resolve_model
+from app.resolve import resolve_model
 
 
 def _gib(n: int) -> str:
