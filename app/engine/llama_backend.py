@@ -493,5 +493,16 @@ class LlamaBackend:
         return TokenLogprob(raw.decode("utf-8", errors="replace"), float(logits[tok] - lse), tuple(raw), top)
 
     @property
+    def model_ptr(self) -> Any:
+        """The native ``llama_model*`` (for helpers that run on the engine thread, e.g. embeddings)."""
+        self._require()
+        return self._model
+
+    @property
+    def vocab_ptr(self) -> Any:
+        self._require()
+        return self._vocab
+
+    @property
     def cached_tokens(self) -> int:
         return len(self._cached)
