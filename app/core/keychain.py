@@ -16,20 +16,10 @@ API_KEY = "server-api-key"
 
 def _backend_usable() -> tuple[bool, str]:
     import keyring
-    from keyring.backends import fail
+    from keyring.backends import fail, null
 
     kr = keyring.get_keyring()
-    name = type(kr).__name__
-    if isinstance(kr, fail.Keyring) or name in ("Keyring", "NullKeyring") and "fail" in type(kr).__module__:
-        return False, name
-    try:
-        from keyring.backends import null
-
-        if isinstance(kr, null.Keyring):
-            return False, name
-    except ImportError:  # pragma: no cover
-        pass
-    return True, name
+    return not isinstance(kr, fail.Keyring | null.Keyring), type(kr).__name__
 
 
 def keychain_available() -> bool:
