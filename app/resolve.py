@@ -42,7 +42,12 @@ def _source_functions(kind: int) -> list[Callable[..., Any]]:
 def resolve_model(name: str) -> ResolvedModel:
     """Resolve a path, persona name or library name; raise ModelNotFoundError otherwise."""
     p = Path(name).expanduser()
-    if p.exists() or name.lower().endswith(".gguf") or "/" in name.replace("hf.co/", "") or "\\" in name:
+    if (
+        p.exists()
+        or name.lower().endswith(".gguf")
+        or "/" in name.replace("hf.co/", "")
+        or "\\" in name
+    ):
         if not p.exists():
             raise ModelNotFoundError(f"No model file at {p}.")
         return ResolvedModel(path=p)

@@ -13,8 +13,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from tests.fixtures.memory_keyring import install_memory_keyring  # noqa: E402
-from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf  # noqa: E402
+from tests.fixtures.memory_keyring import install_memory_keyring
+from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +44,9 @@ def tiny_model(models_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_model_no_template(models_dir: Path) -> Path:
-    return build_llama_gguf(models_dir / "tiny-notemplate.gguf", TinySpec(chat_template=None, seed=7))
+    return build_llama_gguf(
+        models_dir / "tiny-notemplate.gguf", TinySpec(chat_template=None, seed=7)
+    )
 
 
 @pytest.fixture(scope="session")

@@ -42,14 +42,23 @@ def doctor(as_json: bool) -> None:
         "gpu_offload": be.gpu_offload,
         "devices": [d.__dict__ for d in be.devices],
         "hardware": hw.to_dict(),
-        "paths": {"data": str(paths.home), "cache": str(paths.cache), "models": str(paths.models_dir)},
+        "paths": {
+            "data": str(paths.home),
+            "cache": str(paths.cache),
+            "models": str(paths.models_dir),
+        },
         "llama_system_info": be.system_info,
     }
     if as_json:
         _print_json(data)
         return
-    click.echo(f"Hearth {__version__} (Python {data['python']}, llama-cpp-python {be.llama_cpp_version})")
-    click.echo(f"Backend:  {be.backend.upper()}" + (" (GPU offload available)" if be.gpu_offload else " (no GPU offload in this build)"))
+    click.echo(
+        f"Hearth {__version__} (Python {data['python']}, llama-cpp-python {be.llama_cpp_version})"
+    )
+    click.echo(
+        f"Backend:  {be.backend.upper()}"
+        + (" (GPU offload available)" if be.gpu_offload else " (no GPU offload in this build)")
+    )
     for d in be.devices:
         click.echo(f"Device:   {d.name}: {_gib(d.vram_free)} free of {_gib(d.vram_total)}")
     click.echo(f"CPU:      {hw.cpu_model}, {hw.physical_cores} cores / {hw.logical_cores} threads")
@@ -61,8 +70,16 @@ def doctor(as_json: bool) -> None:
 
 @click.command()
 @click.argument("model")
-@click.option("--ctx", "n_ctx", type=int, default=None, help="Context size for the fit estimate (default: trained).")
-@click.option("--gpu-layers", default="auto", help="GPU layers for the fit estimate (a number or 'auto').")
+@click.option(
+    "--ctx",
+    "n_ctx",
+    type=int,
+    default=None,
+    help="Context size for the fit estimate (default: trained).",
+)
+@click.option(
+    "--gpu-layers", default="auto", help="GPU layers for the fit estimate (a number or 'auto')."
+)
 @click.option("--kv-type", type=click.Choice(["f16", "q8_0", "q4_0"]), default="f16")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def info(model: str, n_ctx: int | None, gpu_layers: str, kv_type: str, as_json: bool) -> None:
@@ -75,7 +92,9 @@ def info(model: str, n_ctx: int | None, gpu_layers: str, kv_type: str, as_json: 
     gi = read_info(target.path)
     hw = detect_hardware()
     gl = None if gpu_layers == "auto" else int(gpu_layers)
-    ctx = n_ctx or fit.largest_fitting_context(gi, hw, kv_type=kv_type, gpu_layers=gl, ceiling=32768)
+    ctx = n_ctx or fit.largest_fitting_context(
+        gi, hw, kv_type=kv_type, gpu_layers=gl, ceiling=32768
+    )
     est = fit.estimate(gi, hw, n_ctx=ctx, kv_type=kv_type, gpu_layers=gl)
     if as_json:
         _print_json({**gi.to_dict(), "fit": est.to_dict()})
@@ -99,7 +118,9 @@ def info(model: str, n_ctx: int | None, gpu_layers: str, kv_type: str, as_json: 
         click.echo(f"{k:<{width}}  {v}")
 
 
-def _load_options(path: Path, n_ctx: int | None, gpu_layers: str, seed: int | None, **extra: Any) -> Any:
+def _load_options(
+    path: Path, n_ctx: int | None, gpu_layers: str, seed: int | None, **extra: Any
+) -> Any:
     from app.engine.types import LoadOptions
 
     gl: int | None = None if gpu_layers == "auto" else int(gpu_layers)
@@ -125,10 +146,25 @@ def _load(service: Any, opts: Any, quiet: bool) -> Any:
 _gen_options = [
     click.option("--system", "-s", default=None, help="System prompt."),
     click.option("--max-tokens", "-n", type=int, default=None, help="Most tokens to generate."),
-    click.option("--temperature", "-t", type=float, default=None, help="Sampling temperature (0 = greedy)."),
-    click.option("--seed", type=int, default=None, help="Seed: the same seed gives the same reply."),
-    click.option("--ctx", "n_ctx", type=int, default=None, help="Context size (default: trained, capped by memory)."),
-    click.option("--gpu-layers", default="auto", show_default=True, help="Layers on the GPU: a number or 'auto'."),
+    click.option(
+        "--temperature", "-t", type=float, default=None, help="Sampling temperature (0 = greedy)."
+    ),
+    click.option(
+        "--seed", type=int, default=None, help="Seed: the same seed gives the same reply."
+    ),
+    click.option(
+        "--ctx",
+        "n_ctx",
+        type=int,
+        default=None,
+        help="Context size (default: trained, capped by memory).",
+    ),
+    click.option(
+        "--gpu-layers",
+        default="auto",
+        show_default=True,
+        help="Layers on the GPU: a number or 'auto'.",
+    ),
 ]
 
 
@@ -142,7 +178,12 @@ def gen_options(f: Any) -> Any:
 @click.argument("model")
 @click.argument("prompt")
 @gen_options
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with text, finish reason and stats.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object with text, finish reason and stats.",
+)
 def run(
     model: str,
     prompt: str,
@@ -163,7 +204,9 @@ def run(
     messages.append(ChatMessage("user", prompt))
     sampling = target.sampling(temperature=temperature, seed=seed)
     with InferenceService() as svc:
-        _load(svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=as_json)
+        _load(
+            svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=as_json
+        )
         req = GenerationRequest(
             messages=tuple(messages),
             sampling=sampling,
@@ -215,8 +258,13 @@ def chat(
     base = len(history)
     sampling = target.sampling(temperature=temperature, seed=seed)
     with InferenceService() as svc:
-        lm = _load(svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=False)
-        click.echo(f"Chatting with {target.label or lm.name} ({lm.n_ctx:,}-token context). /exit to quit.", err=True)
+        lm = _load(
+            svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=False
+        )
+        click.echo(
+            f"Chatting with {target.label or lm.name} ({lm.n_ctx:,}-token context). /exit to quit.",
+            err=True,
+        )
         while True:
             try:
                 line = input(">>> ")
@@ -251,7 +299,9 @@ def chat(
                 res = handle.result()
             sys.stdout.write("\n")
             if res.dropped_messages:
-                click.echo(f"(dropped {res.dropped_messages} old messages to fit the context)", err=True)
+                click.echo(
+                    f"(dropped {res.dropped_messages} old messages to fit the context)", err=True
+                )
             history.append(ChatMessage("assistant", res.text))
 
 
@@ -263,7 +313,15 @@ def chat(
 @click.option("--gpu-layers", default="auto", show_default=True)
 @click.option("--threads", type=int, default=None)
 @click.option("--json", "as_json", is_flag=True)
-def bench(model: str, n_prompt: int, n_gen: int, n_ctx: int | None, gpu_layers: str, threads: int | None, as_json: bool) -> None:
+def bench(
+    model: str,
+    n_prompt: int,
+    n_gen: int,
+    n_ctx: int | None,
+    gpu_layers: str,
+    threads: int | None,
+    as_json: bool,
+) -> None:
     """Measure prefill and decode speed of a model (random prompt, greedy, EOS ignored)."""
     from app.engine.bench import run_bench
     from app.engine.service import InferenceService

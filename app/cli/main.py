@@ -16,8 +16,14 @@ from app import __version__
 
 #: command name -> "module:attribute" (a click.Command), imported lazily.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "doctor": ("app.cli.engine_cmds:doctor", "Versions, compute backend, hardware and data folders."),
-    "info": ("app.cli.engine_cmds:info", "Show a model's metadata and whether it fits this machine."),
+    "doctor": (
+        "app.cli.engine_cmds:doctor",
+        "Versions, compute backend, hardware and data folders.",
+    ),
+    "info": (
+        "app.cli.engine_cmds:info",
+        "Show a model's metadata and whether it fits this machine.",
+    ),
     "run": ("app.cli.engine_cmds:run", "Generate one reply to PROMPT and print it as it streams."),
     "chat": ("app.cli.engine_cmds:chat", "Chat with a model in the terminal."),
     "bench": ("app.cli.engine_cmds:bench", "Measure prefill and decode speed of a model."),
@@ -45,7 +51,11 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", "-V", prog_name="hearth")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

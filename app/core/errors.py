@@ -66,7 +66,13 @@ class ContextOverflowError(HearthError):
     code = "context_length_exceeded"
 
     def __init__(
-        self, message: str, *, prompt_tokens: int, max_tokens: int, n_ctx: int, hint: str | None = None
+        self,
+        message: str,
+        *,
+        prompt_tokens: int,
+        max_tokens: int,
+        n_ctx: int,
+        hint: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
         self.prompt_tokens = prompt_tokens
@@ -98,3 +104,82 @@ class SettingsError(HearthError):
 
 class KeychainUnavailableError(HearthError):
     code = "keychain_unavailable"
+
+
+# --- models: library, Hugging Face hub, downloads -------------------------------------
+
+
+class HubError(HearthError):
+    """Talking to the Hugging Face Hub failed."""
+
+    code = "hub_error"
+
+
+class HubAuthRequiredError(HubError):
+    """401: the repo is gated or private and no (valid) token was sent."""
+
+    code = "hub_auth_required"
+
+
+class HubAccessDeniedError(HubError):
+    """403: the token is valid but has no access (gated repo not accepted yet)."""
+
+    code = "hub_access_denied"
+
+
+class HubNotFoundError(HubError):
+    """404: no such repo, revision or file."""
+
+    code = "hub_not_found"
+
+
+class HubUnreachableError(HubError):
+    """No network, DNS failure, timeout or a server error."""
+
+    code = "hub_unreachable"
+
+
+class DownloadError(HearthError):
+    code = "download_error"
+
+
+class DiskSpaceError(DownloadError):
+    """Not enough free disk space to start (or finish) a download."""
+
+    code = "disk_full"
+
+
+class ChecksumMismatchError(DownloadError):
+    """The downloaded bytes do not match the sha256 the hub reported."""
+
+    code = "checksum_mismatch"
+
+
+class DownloadCancelledError(DownloadError):
+    code = "download_cancelled"
+
+
+class RagError(HearthError):
+    """Document collections: indexing, retrieval, answers."""
+
+    code = "rag_error"
+
+
+class CollectionNotFoundError(RagError):
+    code = "collection_not_found"
+
+
+class CollectionExistsError(RagError):
+    code = "collection_exists"
+
+
+class DocumentLoadError(RagError):
+    """A file could not be read as a document (unsupported type, damaged, no text)."""
+
+    code = "document_load_error"
+
+
+class EmbeddingModelError(RagError):
+    """The embedding or reranking model is missing and cannot be downloaded, or fails to load."""
+
+    code = "embedding_model_error"

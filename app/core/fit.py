@@ -16,7 +16,13 @@ from typing import Any
 from app.core.gguf import GGUFInfo
 from app.core.hardware import HardwareInfo
 
-KV_TYPE_BYTES: dict[str, float] = {"f32": 4.0, "f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+KV_TYPE_BYTES: dict[str, float] = {
+    "f32": 4.0,
+    "f16": 2.0,
+    "bf16": 2.0,
+    "q8_0": 34 / 32,
+    "q4_0": 18 / 32,
+}
 MIB = 1 << 20
 GIB = 1 << 30
 #: Memory we leave for the OS, the app and the user's other programs.
@@ -96,7 +102,10 @@ def kv_bytes_per_layer(info: GGUFInfo, n_ctx: int, kv_type: str = "f16") -> int:
 def compute_buffer_bytes(info: GGUFInfo, n_ctx: int, n_ubatch: int, flash_attn: bool) -> int:
     """llama.cpp's graph scratch for one micro-batch (calibrated on CPU builds)."""
     n_ub = max(1, min(n_ubatch, n_ctx))
-    n_ff = int(info.metadata.get(f"{info.architecture}.feed_forward_length", 4 * info.embedding_length) or 0)
+    n_ff = int(
+        info.metadata.get(f"{info.architecture}.feed_forward_length", 4 * info.embedding_length)
+        or 0
+    )
     if isinstance(n_ff, list):  # per-layer widths
         n_ff = max(n_ff)
     act = n_ub * 4 * (info.vocab_size + 3 * info.embedding_length + 2 * n_ff)
@@ -200,14 +209,22 @@ def estimate(
 
 
 def largest_fitting_context(
-    info: GGUFInfo, hw: HardwareInfo, *, kv_type: str = "f16", gpu_layers: int | None = 0, ceiling: int | None = None
+    info: GGUFInfo,
+    hw: HardwareInfo,
+    *,
+    kv_type: str = "f16",
+    gpu_layers: int | None = 0,
+    ceiling: int | None = None,
 ) -> int:
     """The model's trained context, halved until the load fits (at least 512)."""
     ctx = info.context_length or 4096
     if ceiling:
         ctx = min(ctx, ceiling)
     while ctx > 512:
-        if estimate(info, hw, n_ctx=ctx, kv_type=kv_type, gpu_layers=gpu_layers).verdict is not Verdict.WONT_FIT:
+        if (
+            estimate(info, hw, n_ctx=ctx, kv_type=kv_type, gpu_layers=gpu_layers).verdict
+            is not Verdict.WONT_FIT
+        ):
             return ctx
         ctx //= 2
     return max(ctx, 512)

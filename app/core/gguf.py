@@ -270,7 +270,9 @@ class _Reader:
     def string(self) -> str:
         n = self.u64()
         if n > self._size:
-            raise NotAGGUFError(f"{self._path.name} is damaged: a header string has an impossible length.")
+            raise NotAGGUFError(
+                f"{self._path.name} is damaged: a header string has an impossible length."
+            )
         return self.read(n).decode("utf-8", errors="replace")
 
     def value(self, vtype: int) -> Any:
@@ -319,7 +321,9 @@ def read_header(path: str | os.PathLike[str]) -> GGUFHeader:
         raise ModelFileError(f"Cannot read {p}: {exc.strerror}.") from exc
     with f:
         if size < 24 or f.read(4) != GGUF_MAGIC:
-            raise NotAGGUFError(f"{p.name} is not a GGUF model file.", hint="Hearth runs .gguf models.")
+            raise NotAGGUFError(
+                f"{p.name} is not a GGUF model file.", hint="Hearth runs .gguf models."
+            )
         r = _Reader(f, p, size)
         version = r.u32()
         if version not in (2, 3):
@@ -382,7 +386,9 @@ def split_parts(path: Path) -> tuple[Path, ...]:
         return (path,)
     count = int(m.group("count"))
     stem = m.group("stem")
-    parts = tuple(path.with_name(f"{stem}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1))
+    parts = tuple(
+        path.with_name(f"{stem}-{i:05d}-of-{count:05d}.gguf") for i in range(1, count + 1)
+    )
     missing = [q.name for q in parts if not q.exists()]
     if missing:
         raise ModelFileError(

@@ -70,4 +70,6 @@ def delete_secret(name: str) -> bool:
     except PasswordDeleteError:
         return False
     except KeyringError as exc:
-        raise KeychainUnavailableError(f"The keychain refused to delete the secret: {exc}.") from exc
+        raise KeychainUnavailableError(
+            f"The keychain refused to delete the secret: {exc}."
+        ) from exc

@@ -22,7 +22,9 @@ def random_prompt_tokens(service: InferenceService, n: int, seed: int = 0) -> st
     return service.call(build).result()
 
 
-def run_bench(service: InferenceService, *, n_prompt: int = 512, n_gen: int = 128) -> dict[str, Any]:
+def run_bench(
+    service: InferenceService, *, n_prompt: int = 512, n_gen: int = 128
+) -> dict[str, Any]:
     prompt = random_prompt_tokens(service, n_prompt)
     service.call(lambda b: b._clear_cache()).result()  # measure a cold prefill
     req = GenerationRequest(

@@ -82,7 +82,9 @@ class ChatTemplate:
         except TemplateError:
             raise
         except Exception as exc:
-            raise TemplateError(f"The model's chat template failed on this conversation: {exc}") from exc
+            raise TemplateError(
+                f"The model's chat template failed on this conversation: {exc}"
+            ) from exc
 
 
 def _normalise(m: dict[str, Any]) -> dict[str, Any]:

@@ -87,7 +87,9 @@ class LlamaBackend:
             raise NoModelLoadedError("No model is loaded.", hint="Load a model first.")
         return self._info
 
-    def plan(self, opts: LoadOptions, info: GGUFInfo | None = None) -> tuple[GGUFInfo, int, int, fit.FitEstimate]:
+    def plan(
+        self, opts: LoadOptions, info: GGUFInfo | None = None
+    ) -> tuple[GGUFInfo, int, int, fit.FitEstimate]:
         """Resolve "auto" settings and check the fit, without loading: (info, n_ctx, gpu_layers, estimate)."""
         info = info or read_info(opts.path)
         if info.is_mmproj:
@@ -132,7 +134,9 @@ class LlamaBackend:
         # memory held by the model we are about to replace counts as available
         return memory()[1] + (self._info.size_bytes if self._info else 0)
 
-    def load(self, opts: LoadOptions, on_progress: Callable[[float], bool] | None = None) -> LoadedModel:
+    def load(
+        self, opts: LoadOptions, on_progress: Callable[[float], bool] | None = None
+    ) -> LoadedModel:
         import llama_cpp as L
 
         llama_log.install_log_capture()
@@ -177,10 +181,14 @@ class LlamaBackend:
         if fa is None:
             cparams.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_AUTO
         else:
-            cparams.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_ENABLED if fa else L.LLAMA_FLASH_ATTN_TYPE_DISABLED
+            cparams.flash_attn_type = (
+                L.LLAMA_FLASH_ATTN_TYPE_ENABLED if fa else L.LLAMA_FLASH_ATTN_TYPE_DISABLED
+            )
         if opts.kv_type != "f16" and fa is False:
             L.llama_model_free(model)
-            raise InvalidRequestError("A quantized KV cache needs flash attention; turn flash attention on.")
+            raise InvalidRequestError(
+                "A quantized KV cache needs flash attention; turn flash attention on."
+            )
         ctx = L.llama_init_from_model(model, cparams)
         if not ctx:
             reason = llama_log.last_error("the context could not be created")
@@ -279,7 +287,9 @@ class LlamaBackend:
         return buf.raw[:n]
 
     def detokenize(self, tokens: list[int], special: bool = False) -> str:
-        return b"".join(self.token_bytes(t, special) for t in tokens).decode("utf-8", errors="replace")
+        return b"".join(self.token_bytes(t, special) for t in tokens).decode(
+            "utf-8", errors="replace"
+        )
 
     def render_chat(self, messages: list[ChatMessage], req: GenerationRequest | None = None) -> str:
         self._require()
@@ -367,7 +377,9 @@ class LlamaBackend:
         import llama_cpp as L
 
         n = 0
-        limit = min(len(self._cached), len(tokens) - 1)  # always evaluate >= 1 token for fresh logits
+        limit = min(
+            len(self._cached), len(tokens) - 1
+        )  # always evaluate >= 1 token for fresh logits
         cached = self._cached
         while n < limit and cached[n] == tokens[n]:
             n += 1
@@ -400,7 +412,14 @@ class LlamaBackend:
                 if L.llama_vocab_is_eog(self._vocab, t):
                     extra_bias[t] = -math.inf
         grammar = grammar_for(req)
-        chain = SamplerChain(self._vocab, self.n_vocab, req.sampling, grammar=grammar, extra_bias=extra_bias)
+        chain = SamplerChain(
+            self._vocab,
+            self.n_vocab,
+            req.sampling,
+            grammar=grammar,
+            extra_bias=extra_bias,
+            n_ctx=self.n_ctx,
+        )
         matcher = StopMatcher(req.stop)
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         out: list[str] = []
@@ -425,7 +444,11 @@ class LlamaBackend:
             is_eog = L.llama_vocab_is_eog
             while finish is not FinishReason.CANCELLED:
                 if n_gen >= max_new:
-                    finish = FinishReason.LENGTH if req.max_tokens is not None and n_gen >= req.max_tokens else FinishReason.CONTEXT_FULL
+                    finish = (
+                        FinishReason.LENGTH
+                        if req.max_tokens is not None and n_gen >= req.max_tokens
+                        else FinishReason.CONTEXT_FULL
+                    )
                     break
                 tok = sample(ctx)
                 t_last = time.perf_counter()
@@ -488,9 +511,12 @@ class LlamaBackend:
             idx = np.argpartition(-logits, top_n)[:top_n]
             idx = idx[np.argsort(-logits[idx])]
             top = tuple(
-                (self.token_bytes(int(i)).decode("utf-8", errors="replace"), float(logits[i] - lse)) for i in idx
+                (self.token_bytes(int(i)).decode("utf-8", errors="replace"), float(logits[i] - lse))
+                for i in idx
             )
-        return TokenLogprob(raw.decode("utf-8", errors="replace"), float(logits[tok] - lse), tuple(raw), top)
+        return TokenLogprob(
+            raw.decode("utf-8", errors="replace"), float(logits[tok] - lse), tuple(raw), top
+        )
 
     @property
     def model_ptr(self) -> Any:

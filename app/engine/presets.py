@@ -27,7 +27,9 @@ class ResolvedModel:
     lora_paths: tuple[Path, ...] = ()
     template: str | None = None  # a persona's own prompt template (Ollama TEMPLATE), if any
     collections: tuple[str, ...] = ()  # default RAG collections (personas)
-    load_overrides: dict[str, Any] = field(default_factory=dict)  # LoadOptions fields (num_gpu, num_thread...)
+    load_overrides: dict[str, Any] = field(
+        default_factory=dict
+    )  # LoadOptions fields (num_gpu, num_thread...)
 
     def preamble(self, system_override: str | None = None) -> list[ChatMessage]:
         """System prompt (an explicit one wins) followed by the few-shot messages."""

@@ -23,9 +23,12 @@ def grammar_for(req: GenerationRequest) -> str | None:
         from llama_cpp.llama_grammar import json_schema_to_gbnf
 
         try:
-            return str(json_schema_to_gbnf(json.dumps(req.json_schema)))
+            gbnf = str(json_schema_to_gbnf(json.dumps(req.json_schema)))
         except Exception as exc:
             raise GrammarError(f"This JSON schema cannot be turned into a grammar: {exc}") from exc
+        # llama-cpp-python's converter lets raw control characters into strings, which is
+        # not JSON; llama.cpp's own converter excludes them, and so do we.
+        return gbnf.replace('char ::= [^"\\\\]', 'char ::= [^"\\\\\\x7F\\x00-\\x1F]')
     if req.json_mode:
         from llama_cpp.llama_grammar import JSON_GBNF
 
@@ -44,6 +47,7 @@ class SamplerChain:
         *,
         grammar: str | None = None,
         extra_bias: dict[int, float] | None = None,
+        n_ctx: int = 4096,
     ) -> None:
         import llama_cpp as L
 
@@ -57,14 +61,17 @@ class SamplerChain:
             for i, (tok, b) in enumerate(bias.items()):
                 if not 0 <= tok < n_vocab:
                     self.close()
-                    raise GrammarError(f"logit_bias names token {tok}, but the vocabulary has {n_vocab}.")
+                    raise GrammarError(
+                        f"logit_bias names token {tok}, but the vocabulary has {n_vocab}."
+                    )
                 arr[i].token = tok
                 arr[i].bias = b
             self._add(L.llama_sampler_init_logit_bias(n_vocab, len(bias), arr))
         if params.repeat_penalty != 1.0 or params.presence_penalty or params.frequency_penalty:
             self._add(
                 L.llama_sampler_init_penalties(
-                    params.repeat_last_n,
+                    n_vocab,
+                    params.repeat_last_n if params.repeat_last_n >= 0 else n_ctx,
                     params.repeat_penalty,
                     params.frequency_penalty,
                     params.presence_penalty,
@@ -80,10 +87,18 @@ class SamplerChain:
             self._add(L.llama_sampler_init_greedy())
         elif params.mirostat == 1:
             self._add(L.llama_sampler_init_temp(params.temperature))
-            self._add(L.llama_sampler_init_mirostat(n_vocab, self.seed, params.mirostat_tau, params.mirostat_eta, 100))
+            self._add(
+                L.llama_sampler_init_mirostat(
+                    n_vocab, self.seed, params.mirostat_tau, params.mirostat_eta, 100
+                )
+            )
         elif params.mirostat == 2:
             self._add(L.llama_sampler_init_temp(params.temperature))
-            self._add(L.llama_sampler_init_mirostat_v2(self.seed, params.mirostat_tau, params.mirostat_eta))
+            self._add(
+                L.llama_sampler_init_mirostat_v2(
+                    self.seed, params.mirostat_tau, params.mirostat_eta
+                )
+            )
         else:
             if params.top_k > 0:
                 self._add(L.llama_sampler_init_top_k(params.top_k))

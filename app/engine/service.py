@@ -25,8 +25,8 @@ from app.engine.llama_backend import LlamaBackend
 from app.engine.types import (
     Event,
     Failed,
-    FinishReason,
     Finished,
+    FinishReason,
     GenerationRequest,
     GenerationResult,
     GenerationStats,
@@ -43,7 +43,9 @@ _STOP = object()
 class GenerationHandle:
     """A submitted generation: a stream of events plus cancel and result."""
 
-    def __init__(self, request: GenerationRequest, on_event: Callable[[Event], None] | None) -> None:
+    def __init__(
+        self, request: GenerationRequest, on_event: Callable[[Event], None] | None
+    ) -> None:
         self.request = request
         self.id = next(_ids)
         self._events: queue.Queue[Event] = queue.Queue()
@@ -156,14 +158,17 @@ class InferenceService:
                 log.exception("service listener failed")
 
     # ---------------------------------------------------------------- control
-    def _enqueue(self, run: Callable[[], None], on_drop: Callable[[BaseException], None], gen: bool = False) -> None:
+    def _enqueue(
+        self, run: Callable[[], None], on_drop: Callable[[BaseException], None], gen: bool = False
+    ) -> None:
         with self._lock:
             if self._closed:
                 raise ServiceClosedError("The inference engine has shut down.")
             if gen:
                 if self._pending_generations >= self._max_queue:
                     raise QueueFullError(
-                        f"{self._pending_generations} requests are already waiting.", hint="Try again shortly."
+                        f"{self._pending_generations} requests are already waiting.",
+                        hint="Try again shortly.",
                     )
                 self._pending_generations += 1
             self._jobs.put(_Job(next(self._seq), run, on_drop, gen))
@@ -183,7 +188,9 @@ class InferenceService:
         self._enqueue(run, fut.set_exception)
         return fut
 
-    def load(self, opts: LoadOptions, on_progress: Callable[[float], bool] | None = None) -> Future[LoadedModel]:
+    def load(
+        self, opts: LoadOptions, on_progress: Callable[[float], bool] | None = None
+    ) -> Future[LoadedModel]:
         """Queue a load (replacing any loaded model once earlier requests finish)."""
 
         def do(b: LlamaBackend) -> LoadedModel:
@@ -204,7 +211,9 @@ class InferenceService:
 
         return self.call(do)
 
-    def submit(self, request: GenerationRequest, on_event: Callable[[Event], None] | None = None) -> GenerationHandle:
+    def submit(
+        self, request: GenerationRequest, on_event: Callable[[Event], None] | None = None
+    ) -> GenerationHandle:
         """Queue a generation. Raises :class:`QueueFullError` when the queue is full."""
         handle = GenerationHandle(request, on_event)
 
@@ -281,6 +290,4 @@ class InferenceService:
 
 
 def _cancelled_result() -> GenerationResult:
-    return GenerationResult(
-        "", FinishReason.CANCELLED, GenerationStats(0, 0, 0, 0.0, 0.0, 0.0)
-    )
+    return GenerationResult("", FinishReason.CANCELLED, GenerationStats(0, 0, 0, 0.0, 0.0, 0.0))

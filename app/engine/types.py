@@ -48,7 +48,9 @@ class LoadOptions:
 
     def __post_init__(self) -> None:
         if self.kv_type not in KV_TYPES:
-            raise InvalidRequestError(f"KV-cache type must be one of {', '.join(KV_TYPES)}, not {self.kv_type!r}.")
+            raise InvalidRequestError(
+                f"KV-cache type must be one of {', '.join(KV_TYPES)}, not {self.kv_type!r}."
+            )
         if self.n_ctx is not None and self.n_ctx < 16:
             raise InvalidRequestError("Context size must be at least 16 tokens.")
         if self.n_batch < 1 or self.n_ubatch < 1:
@@ -135,7 +137,13 @@ class GenerationRequest:
             raise InvalidRequestError("A request needs either messages or a prompt.")
         if self.max_tokens is not None and self.max_tokens < 0:
             raise InvalidRequestError("max_tokens must be >= 0.")
-        if sum(x is not None and x is not False for x in (self.grammar, self.json_schema, self.json_mode or None)) > 1:
+        if (
+            sum(
+                x is not None and x is not False
+                for x in (self.grammar, self.json_schema, self.json_mode or None)
+            )
+            > 1
+        ):
             raise InvalidRequestError("Use only one of grammar, json_schema and json mode.")
         if self.logprobs is not None and not 0 <= self.logprobs <= 20:
             raise InvalidRequestError("top_logprobs must be between 0 and 20.")

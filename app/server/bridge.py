@@ -1,0 +1,114 @@
+"""Bridge the engine thread's events into the server's event loop.
+
+Events arrive on the engine thread and are handed to the loop with
+``loop.call_soon_threadsafe``; a route awaits them. Whatever way a route stops
+reading (finished, client gone, task cancelled), the generation is cancelled, so a
+client that disconnects frees the engine within one token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from starlette.requests import Request
+
+from app.core.errors import NoModelLoadedError
+from app.engine.presets import ResolvedModel
+from app.engine.service import GenerationHandle
+from app.engine.types import Event, Failed, Finished, GenerationRequest, GenerationResult, TextDelta
+from app.server.models import ModelRouter, Target
+
+DISCONNECT_POLL_S = 0.25
+
+
+class Generation:
+    """One submitted request, read asynchronously."""
+
+    def __init__(self, handle: GenerationHandle, target: Target, queue: asyncio.Queue[Event], request: Request | None):
+        self.handle = handle
+        self.target = target
+        self._queue = queue
+        self._request = request
+        self._first: Event | None = None
+        self.result: GenerationResult | None = None
+
+    @classmethod
+    def start(
+        cls,
+        router: ModelRouter,
+        model: str,
+        build: Callable[[ResolvedModel], GenerationRequest],
+        request: Request | None = None,
+    ) -> Generation:
+        loop = asyncio.get_running_loop()
+        q: asyncio.Queue[Event] = asyncio.Queue()
+
+        def on_event(ev: Event) -> None:  # engine thread
+            loop.call_soon_threadsafe(q.put_nowait, ev)
+
+        handle, target = router.submit(model, build, on_event)
+        return cls(handle, target, q, request)
+
+    def _error(self, exc: BaseException) -> BaseException:
+        # a queued swap that failed leaves no model: report why the load failed instead
+        if isinstance(exc, NoModelLoadedError):
+            return self.target.load_error() or exc
+        return exc
+
+    async def _next(self) -> Event:
+        while True:
+            try:
+                return await asyncio.wait_for(self._queue.get(), DISCONNECT_POLL_S)
+            except TimeoutError:
+                if self._request is not None and await self._request.is_disconnected():
+                    self.handle.cancel()
+                    raise asyncio.CancelledError("client disconnected") from None
+
+    async def first(self) -> None:
+        """Wait for the first event; raise the request's error if it failed before any output.
+
+        Routes call this before sending headers, so an error before the first token (context
+        overflow, bad grammar, failed swap) still gets its proper status code.
+        """
+        try:
+            ev = await self._next()
+        except BaseException:
+            self.handle.cancel()
+            raise
+        if isinstance(ev, Failed):
+            raise self._error(ev.error)
+        self._first = ev
+
+    async def events(self) -> AsyncIterator[TextDelta | GenerationResult]:
+        """Text deltas then the result; raises the request's error. Cancels on early exit."""
+        try:
+            while True:
+                if self._first is not None:
+                    ev, self._first = self._first, None
+                else:
+                    ev = await self._next()
+                if isinstance(ev, TextDelta):
+                    yield ev
+                elif isinstance(ev, Finished):
+                    self.result = ev.result
+                    yield ev.result
+                    return
+                else:
+                    raise self._error(ev.error)
+        finally:
+            if not self.handle.done:
+                self.handle.cancel()
+
+    async def collect(self) -> tuple[str, list[Any], GenerationResult]:
+        """Run to the end: (text, logprobs, result)."""
+        parts: list[str] = []
+        lps: list[Any] = []
+        async for ev in self.events():
+            if isinstance(ev, TextDelta):
+                parts.append(ev.text)
+                lps.extend(ev.logprobs)
+            else:
+                return "".join(parts), lps, ev
+        raise AssertionError("generation ended without a result")  # pragma: no cover
