@@ -183,3 +183,23 @@ class EmbeddingModelError(RagError):
     """The embedding or reranking model is missing and cannot be downloaded, or fails to load."""
 
     code = "embedding_model_error"
+
+
+class ModelfileError(InvalidRequestError):
+    """A Modelfile (a persona's definition) is wrong; ``line`` is 1-based (0: not tied to a line)."""
+
+    code = "modelfile_error"
+
+    def __init__(self, message: str, *, line: int = 0, hint: str | None = None) -> None:
+        super().__init__(f"Modelfile line {line}: {message}" if line else message, hint=hint)
+        self.line = line
+
+
+class PersonaError(HearthError):
+    """A persona cannot be created, changed or removed as asked."""
+
+    code = "persona_error"
+
+
+class PersonaNotFoundError(PersonaError):
+    code = "persona_not_found"

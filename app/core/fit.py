@@ -100,22 +100,42 @@ def kv_bytes_per_layer(info: GGUFInfo, n_ctx: int, kv_type: str = "f16") -> int:
 
 
 def compute_buffer_bytes(info: GGUFInfo, n_ctx: int, n_ubatch: int, flash_attn: bool) -> int:
-    """llama.cpp's graph scratch for one micro-batch (calibrated on CPU builds)."""
+    """llama.cpp's graph scratch for one micro-batch.
+
+    Calibrated against llama.cpp's "compute buffer size" reports on CPU: the peak is the
+    f32 logits of a full micro-batch plus its hidden states, plus the attention mask (with
+    flash attention) or the full KQ matrices (without).
+    """
     n_ub = max(1, min(n_ubatch, n_ctx))
-    n_ff = int(
-        info.metadata.get(f"{info.architecture}.feed_forward_length", 4 * info.embedding_length)
-        or 0
-    )
-    if isinstance(n_ff, list):  # per-layer widths
-        n_ff = max(n_ff)
-    act = n_ub * 4 * (info.vocab_size + 3 * info.embedding_length + 2 * n_ff)
+    act = n_ub * 4 * (info.vocab_size + info.embedding_length)
     attn = n_ub * n_ctx * (2 if flash_attn else 4 * max(1, info.head_count) + 2)
     return act + attn
 
 
+def repacked_types(hw: HardwareInfo) -> frozenset[str]:
+    """ggml types whose matmul weights llama.cpp's CPU backend repacks into interleaved copies.
+
+    Observed as "CPU_REPACK model buffer" with llama-cpp-python 0.3.36: the repacked copy
+    is resident *in addition to* the memory-mapped file pages it was read from.
+    """
+    simd = set(hw.simd)
+    if "avx2" in simd:
+        return frozenset({"Q4_0", "Q4_K", "IQ4_NL"})
+    if simd & {"neon", "asimd", "dotprod"}:
+        return frozenset({"Q4_0", "IQ4_NL"} | ({"Q4_K"} if "i8mm" in simd else set()))
+    return frozenset()
+
+
 def _vocab_overhead(info: GGUFInfo) -> int:
     # token strings, score and type tables, lookup maps built by llama.cpp
-    return info.vocab_size * 256 + 8 * MIB
+    return info.vocab_size * 128 + 2 * MIB
+
+
+def _embd_resident(info: GGUFInfo) -> int:
+    """Token-embedding rows are paged in only for tokens actually seen (about 8k of them)."""
+    if not info.vocab_size:
+        return info.token_embd_bytes
+    return int(info.token_embd_bytes * min(1.0, 8192 / info.vocab_size))
 
 
 def budgets(hw: HardwareInfo) -> tuple[int, int]:
@@ -127,7 +147,13 @@ def budgets(hw: HardwareInfo) -> tuple[int, int]:
 
 
 def _split(
-    info: GGUFInfo, n_ctx: int, kv_type: str, gpu_layers: int, n_ubatch: int, flash_attn: bool
+    info: GGUFInfo,
+    n_ctx: int,
+    kv_type: str,
+    gpu_layers: int,
+    n_ubatch: int,
+    flash_attn: bool,
+    repack: frozenset[str] = frozenset(),
 ) -> tuple[int, int, int, int, int]:
     """(ram, vram, weights, kv, compute) for ``gpu_layers`` offloaded (n_layer+1 = all incl. output)."""
     n = info.block_count
@@ -148,6 +174,10 @@ def _split(
     kv_gpu = kv_layer * min(gl, n)
     kv_cpu = kv_layer * (n - min(gl, n))
     vram = w_gpu + kv_gpu + (compute if gl else 0)
+    # CPU-side weights: file pages (token embeddings only partly) plus repacked copies
+    cpu_share = w_cpu / max(1, sum(layers) + info.nonlayer_bytes)
+    w_cpu -= info.token_embd_bytes - _embd_resident(info)
+    w_cpu += int(sum(b for t, b in info.matmul_type_bytes.items() if t in repack) * cpu_share)
     ram = w_cpu + kv_cpu + (compute if gl == 0 else compute // 4) + _vocab_overhead(info)
     return ram, vram, sum(layers) + info.nonlayer_bytes, kv_layer * n, compute
 
@@ -167,17 +197,18 @@ def estimate(
     ram_budget, vram_budget = budgets(hw)
     n = info.block_count
     has_gpu = bool(hw.gpus)
+    repack = repacked_types(hw)
     max_gl = 0
     if has_gpu:
         for gl in range(n + 1, -1, -1):
-            ram, vram, *_ = _split(info, ctx, kv_type, gl, n_ubatch, flash_attn)
+            ram, vram, *_ = _split(info, ctx, kv_type, gl, n_ubatch, flash_attn, repack)
             if vram <= vram_budget:
                 max_gl = gl
                 break
     requested = max_gl if gpu_layers is None or gpu_layers < 0 else min(gpu_layers, n + 1)
     if not has_gpu:
         requested = 0
-    ram, vram, weights, kv, compute = _split(info, ctx, kv_type, requested, n_ubatch, flash_attn)
+    ram, vram, weights, kv, compute = _split(info, ctx, kv_type, requested, n_ubatch, flash_attn, repack)
     if hw.unified_memory:
         # one pool: everything counts against RAM
         ram, vram = ram + vram, 0

@@ -181,6 +181,10 @@ class GGUFInfo:
     tensor_types: dict[str, int] = field(default_factory=dict)
     layer_bytes: tuple[int, ...] = ()
     nonlayer_bytes: int = 0
+    token_embd_bytes: int = 0
+    #: bytes per ggml type of the 2-D weight matrices that go through matmuls
+    #: (what llama.cpp's CPU backend may repack into its interleaved layouts)
+    matmul_type_bytes: dict[str, int] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -430,10 +434,16 @@ def read_info(path: str | os.PathLike[str]) -> GGUFInfo:
     nonlayer = 0
     types: dict[str, int] = {}
     n_params = 0
+    embd_bytes = 0
+    matmul: dict[str, int] = {}
     for t in tensors:
         n_params += t.n_elements
         tn = GGML_TYPE_NAMES.get(t.ggml_type, str(t.ggml_type))
         types[tn] = types.get(tn, 0) + t.n_bytes
+        if t.name == "token_embd.weight":
+            embd_bytes += t.n_bytes
+        elif len(t.shape) == 2 and t.shape[1] > 1:
+            matmul[tn] = matmul.get(tn, 0) + t.n_bytes
         li = t.layer
         if li is not None and li < n_layer:
             layer_bytes[li] += t.n_bytes
@@ -493,6 +503,8 @@ def read_info(path: str | os.PathLike[str]) -> GGUFInfo:
         tensor_types=types,
         layer_bytes=tuple(layer_bytes),
         nonlayer_bytes=nonlayer,
+        token_embd_bytes=embd_bytes,
+        matmul_type_bytes=matmul,
         metadata={k: v for k, v in meta.items() if not isinstance(v, BigArray)},
     )
 

@@ -50,10 +50,10 @@ def embed(
     if not texts:
         raise InvalidRequestError("Give at least one input to embed.")
     items = list(texts)
-    return service.call(lambda b: _embed_on_engine(b, items, truncate, normalize)).result()
+    return service.call(lambda b: embed_on_engine(b, items, truncate, normalize)).result()
 
 
-def _embed_on_engine(
+def embed_on_engine(
     backend: Any, texts: list[str], truncate: bool, normalize: bool
 ) -> EmbeddingResult:
     import llama_cpp as L

@@ -15,7 +15,7 @@ import threading
 from typing import Any
 
 log = logging.getLogger("llama.cpp")
-_lines: collections.deque[str] = collections.deque(maxlen=200)
+_lines: collections.deque[str] = collections.deque(maxlen=1000)
 _lock = threading.Lock()
 _installed: list[Any] = []  # keeps the ctypes callback alive
 _partial: list[str] = []
@@ -28,6 +28,7 @@ _LEVELS = {
     4: logging.ERROR,
 }
 _last_level = [logging.DEBUG]
+_last_raw = [0]
 
 
 def install_log_capture() -> None:
@@ -38,6 +39,12 @@ def install_log_capture() -> None:
     @llama_cpp.llama_log_callback  # type: ignore[misc]
     def _callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
         s = text.decode("utf-8", errors="replace")
+        lvl = _last_level[0] if level == 5 else _LEVELS.get(level, logging.DEBUG)
+        if level != 5:
+            _last_level[0] = lvl
+            _last_raw[0] = level
+        if _last_raw[0] == 1:  # llama.cpp's debug chatter: not worth keeping
+            return
         with _lock:
             _partial.append(s)
             if not s.endswith("\n"):
@@ -45,8 +52,6 @@ def install_log_capture() -> None:
             line = "".join(_partial).rstrip("\n")
             _partial.clear()
             _lines.append(line)
-        lvl = _last_level[0] if level == 5 else _LEVELS.get(level, logging.DEBUG)
-        _last_level[0] = lvl
         if line.strip():
             log.log(lvl, "%s", line)
 

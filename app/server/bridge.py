@@ -26,7 +26,13 @@ DISCONNECT_POLL_S = 0.25
 class Generation:
     """One submitted request, read asynchronously."""
 
-    def __init__(self, handle: GenerationHandle, target: Target, queue: asyncio.Queue[Event], request: Request | None):
+    def __init__(
+        self,
+        handle: GenerationHandle,
+        target: Target,
+        queue: asyncio.Queue[Event],
+        request: Request | None,
+    ):
         self.handle = handle
         self.target = target
         self._queue = queue

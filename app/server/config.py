@@ -49,7 +49,8 @@ class ServerConfig:
             )
         if self.lan and not self.api_key:
             raise SettingsError(
-                "Serving on the network needs an API key.", hint="Remove --no-auth, or serve on 127.0.0.1 only."
+                "Serving on the network needs an API key.",
+                hint="Remove --no-auth, or serve on 127.0.0.1 only.",
             )
         for origin in self.cors_origins:
             if origin == "*" or "*" in origin:

@@ -103,11 +103,25 @@ def describe(exc: BaseException, *, retry_after: int = 1) -> ErrorInfo:
         log.error("unmapped Hearth error %s: %s", type(exc).__name__, exc)
         return ErrorInfo(500, "server_error", exc.code, str(exc), None, {})
     log.error("internal error", exc_info=exc)
-    return ErrorInfo(500, "server_error", "internal_error", "The server hit an internal error; see its log.", None, {})
+    return ErrorInfo(
+        500,
+        "server_error",
+        "internal_error",
+        "The server hit an internal error; see its log.",
+        None,
+        {},
+    )
 
 
 def openai_body(info: ErrorInfo) -> dict[str, Any]:
-    return {"error": {"message": info.message, "type": info.type, "param": info.param, "code": info.code}}
+    return {
+        "error": {
+            "message": info.message,
+            "type": info.type,
+            "param": info.param,
+            "code": info.code,
+        }
+    }
 
 
 def ollama_body(info: ErrorInfo) -> dict[str, Any]:
@@ -129,4 +143,6 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
     if kind == "extra_forbidden":
         return f"Unrecognized request argument supplied: '{param}'.", param
     msg = str(first.get("msg", "is not valid"))
-    return (f"Invalid value for '{param}': {msg}." if param else f"The request is not valid: {msg}."), param
+    return (
+        f"Invalid value for '{param}': {msg}." if param else f"The request is not valid: {msg}."
+    ), param

@@ -99,7 +99,9 @@ class ModelRouter:
 
     def _is_loaded_name(self, name: str, lm: LoadedModel) -> bool:
         n = name.strip()
-        return n in {lm.path.stem, lm.path.name, str(lm.path), lm.name} or n.lower() in DEFAULT_NAMES
+        return (
+            n in {lm.path.stem, lm.path.name, str(lm.path), lm.name} or n.lower() in DEFAULT_NAMES
+        )
 
     def describe(self, name: str) -> tuple[str, ResolvedModel]:
         """Resolve a name without loading anything (for /api/show, /v1/models/{id})."""
@@ -110,7 +112,8 @@ class ModelRouter:
             if self.default_model:
                 return self.default_model, self._resolve_name(self.default_model)
             raise NoModelLoadedError(
-                "No model is loaded.", hint="Name a model in the request, or load one in Hearth first."
+                "No model is loaded.",
+                hint="Name a model in the request, or load one in Hearth first.",
             )
         return name, self._resolve_name(name)
 
@@ -127,7 +130,8 @@ class ModelRouter:
             request = build(target.resolved)  # may raise InvalidRequestError: nothing queued yet
             if target.load is None and self._queued_path is None and self.service.loaded is None:
                 raise NoModelLoadedError(
-                    "No model is loaded.", hint="Name a model in the request, or load one in Hearth first."
+                    "No model is loaded.",
+                    hint="Name a model in the request, or load one in Hearth first.",
                 )
             if target.load is not None:
                 self._queue_load(target)
@@ -150,14 +154,22 @@ class ModelRouter:
     def _target(self, name: str) -> Target:
         current = self._current_path()
         lm = self.service.loaded
-        if current is not None and lm is not None and current == lm.path and self._is_loaded_name(name, lm):
-            return Target(self.loaded_name(lm), self._presets.get(name, ResolvedModel(path=lm.path)))
+        if (
+            current is not None
+            and lm is not None
+            and current == lm.path
+            and self._is_loaded_name(name, lm)
+        ):
+            return Target(
+                self.loaded_name(lm), self._presets.get(name, ResolvedModel(path=lm.path))
+            )
         if name.strip().lower() in DEFAULT_NAMES:
             if current is not None:
                 return Target(current.stem, ResolvedModel(path=current))
             if not self.default_model:
                 raise NoModelLoadedError(
-                    "No model is loaded.", hint="Name a model in the request, or load one in Hearth first."
+                    "No model is loaded.",
+                    hint="Name a model in the request, or load one in Hearth first.",
                 )
             name = self.default_model
         resolved = self._resolve_name(name)

@@ -71,14 +71,16 @@ def call_schema(functions: list[dict[str, Any]], parallel: bool) -> dict[str, An
 
 def instructions(functions: list[dict[str, Any]], mode: ToolMode) -> str:
     """A system-prompt paragraph describing the tools, for templates that know nothing of tools."""
-    listing = json.dumps([{"type": "function", "function": f} for f in functions], ensure_ascii=False)
+    listing = json.dumps(
+        [{"type": "function", "function": f} for f in functions], ensure_ascii=False
+    )
     if mode is ToolMode.AUTO:
         how = (
-            "To call a tool, reply with only <tool_call>{\"name\": <tool name>, \"arguments\": <arguments object>}"
+            'To call a tool, reply with only <tool_call>{"name": <tool name>, "arguments": <arguments object>}'
             "</tool_call> (one block per call). If no tool is needed, answer normally."
         )
     else:
-        how = "Reply with only a JSON tool call: {\"name\": <tool name>, \"arguments\": <arguments object>}."
+        how = 'Reply with only a JSON tool call: {"name": <tool name>, "arguments": <arguments object>}.'
     return f"You can call these tools:\n{listing}\n{how}"
 
 
@@ -161,15 +163,21 @@ def calls_from_constrained(text: str, mode: ToolMode, named: str | None) -> list
         return None
     if mode is ToolMode.NAMED:
         assert named is not None
-        return [ParsedCall(new_call_id(), named, json.dumps(value, ensure_ascii=False))] if isinstance(
-            value, dict
-        ) else None
+        return (
+            [ParsedCall(new_call_id(), named, json.dumps(value, ensure_ascii=False))]
+            if isinstance(value, dict)
+            else None
+        )
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("arguments"), dict):
             return None
-        out.append(ParsedCall(new_call_id(), str(item["name"]), json.dumps(item["arguments"], ensure_ascii=False)))
+        out.append(
+            ParsedCall(
+                new_call_id(), str(item["name"]), json.dumps(item["arguments"], ensure_ascii=False)
+            )
+        )
     return out or None
 
 

@@ -1,0 +1,511 @@
+"""Background downloads from the Hub: a queue with progress, pause, resume and cancel.
+
+``DownloadManager.pull("owner/repo", quant="Q4_K_M")`` plans the files (all parts of
+a split model), checks the token and the free disk space, and queues a task; worker
+threads run up to ``parallel`` tasks. Progress is data (:class:`DownloadProgress`)
+handed to subscribers from the worker thread, so the GUI relays it to its own
+thread and the server streams it; nothing here prints.
+
+A verified file moves from ``downloads/`` into ``models/<owner>/<repo>/`` with an
+atomic rename (for split models the first part moves last, so the library sees the
+model only once every part is there) and is then registered in the library.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from app.core.errors import DiskSpaceError, DownloadCancelledError, HearthError, HubError
+from app.core.paths import DataPaths
+from app.models.hub import HubClient, QuantOption, RemoteFile
+from app.models.hub_errors import hub_errors
+from app.models.library import ModelLibrary
+from app.models.library_index import LibraryEntry
+from app.models.transfer import PartFiles, PartNote, Stopped, part_key, transfer
+
+GIB = 1 << 30
+
+
+class DownloadState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+FINAL_STATES = frozenset({DownloadState.DONE, DownloadState.FAILED, DownloadState.CANCELLED})
+
+
+@dataclass(frozen=True)
+class DownloadProgress:
+    """A snapshot of one download, for progress bars, the GUI and ``/api/pull``."""
+
+    id: str
+    repo_id: str
+    label: str  # "Q4_K_M" or the file name
+    state: DownloadState
+    done_bytes: int
+    total_bytes: int
+    rate_bps: float = 0.0
+    eta_seconds: float | None = None
+    phase: str = (
+        "queued"  # "queued" | "hashing" | "downloading" | "verifying" | "moving" | final state
+    )
+    current_file: str | None = None
+    error: str | None = None
+    error_code: str | None = None
+    entry: LibraryEntry | None = None  # the library entry once done
+
+    @property
+    def fraction(self) -> float:
+        return self.done_bytes / self.total_bytes if self.total_bytes else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "entry"}
+        d["state"] = self.state.value
+        d["entry"] = self.entry.to_dict() if self.entry else None
+        return d
+
+
+@dataclass(frozen=True)
+class DownloadPlan:
+    repo_id: str
+    revision: str  # the commit, so a resume fetches the very same bytes
+    label: str
+    files: tuple[RemoteFile, ...]
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+@dataclass
+class _Task:
+    plan: DownloadPlan
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    progress: DownloadProgress | None = None
+    stop: str | None = None  # "pause" | "cancel"
+    thread: threading.Thread | None = None
+    finished: threading.Event = field(default_factory=threading.Event)
+    samples: deque[tuple[float, int]] = field(default_factory=lambda: deque(maxlen=64))
+    last_emit: float = 0.0
+
+
+Listener = Callable[[DownloadProgress], None]
+
+
+class DownloadManager:
+    """Owns the download queue; thread-safe; one per application."""
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        library: ModelLibrary,
+        hub: HubClient,
+        *,
+        keep_free_bytes: int = GIB,
+        parallel: int = 1,
+        emit_interval: float = 0.1,
+    ) -> None:
+        self.paths = paths
+        self.library = library
+        self.hub = hub
+        self.keep_free_bytes = keep_free_bytes
+        self.parallel = max(1, parallel)
+        self.emit_interval = emit_interval
+        self._tasks: dict[str, _Task] = {}
+        self._order: list[str] = []
+        self._listeners: list[Listener] = []
+        self._lock = threading.RLock()
+
+    # --- subscribing and reading --------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` (from a worker thread) on every progress change; returns an unsubscribe."""
+        with self._lock:
+            self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def get(self, task_id: str) -> DownloadProgress:
+        with self._lock:
+            p = self._tasks[task_id].progress
+            assert p is not None
+            return p
+
+    def list(self) -> list[DownloadProgress]:
+        with self._lock:
+            return [self.get(i) for i in self._order]
+
+    def wait(self, task_id: str, timeout: float | None = None) -> DownloadProgress:
+        """Block until the task is done, failed, cancelled or paused."""
+        self._tasks[task_id].finished.wait(timeout)
+        return self.get(task_id)
+
+    # --- planning ---------------------------------------------------------------------
+
+    def plan(
+        self, repo_id: str, *, quant: str | None = None, filename: str | None = None
+    ) -> DownloadPlan:
+        """Which files ``pull`` would fetch: a named file, a quantization, or the best that fits."""
+        detail = self.hub.repo(repo_id, fit=quant is None and filename is None)
+        revision = detail.sha or "main"
+        if filename:
+            f = next(
+                (
+                    f
+                    for f in (*_all_files(detail.options), *detail.projectors, *detail.other_files)
+                    if f.filename == filename
+                ),
+                None,
+            )
+            if f is None:
+                raise HubError(
+                    f"{repo_id} has no file called {filename}.",
+                    hint=f"Run 'hearth files {repo_id}' to list them.",
+                )
+            return DownloadPlan(detail.repo_id, revision, Path(filename).name, (f,))
+        if not detail.options:
+            raise HubError(f"{repo_id} has no GGUF files; Hearth runs GGUF models.")
+        if quant:
+            option = detail.option(quant)
+            if option is None:
+                have = ", ".join(o.quant for o in detail.options)
+                raise HubError(f"{repo_id} has no {quant.upper()} file; it has {have}.")
+        else:
+            option = _best_fitting(list(detail.options))
+        return DownloadPlan(detail.repo_id, revision, option.quant, option.files)
+
+    def check_access(self, plan: DownloadPlan) -> None:
+        """HEAD the first file: a gated repo without a token fails here, before anything is queued."""
+        from huggingface_hub import get_hf_file_metadata
+
+        url = self.hub.file_url(plan.repo_id, plan.files[0].filename, plan.revision)
+        with hub_errors(plan.repo_id):
+            get_hf_file_metadata(url, token=self.hub.token or None)
+
+    def check_disk(self, plan: DownloadPlan) -> None:
+        """Refuse a download that would leave less than ``keep_free_bytes`` free."""
+        need = 0
+        for f in plan.files:
+            files = PartFiles.of(
+                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
+            )
+            need += max(0, f.size - files.have())
+        folder = self.paths.downloads_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(folder).free
+        if free - need < self.keep_free_bytes:
+            raise DiskSpaceError(
+                f"Not enough disk space: this download needs {need / GIB:.2f} GB and only "
+                f"{free / GIB:.2f} GB is free (Hearth keeps {self.keep_free_bytes / GIB:.1f} GB spare).",
+                hint="Free some space or delete a model with 'hearth rm'.",
+            )
+
+    # --- queue control ------------------------------------------------------------------
+
+    def pull(self, repo_id: str, *, quant: str | None = None, filename: str | None = None) -> str:
+        """Plan, check access and disk space, and queue; returns the task id."""
+        return self.enqueue(self.plan(repo_id, quant=quant, filename=filename))
+
+    def enqueue(self, plan: DownloadPlan) -> str:
+        self.check_access(plan)
+        self.check_disk(plan)
+        with self._lock:
+            for t in self._tasks.values():  # the same download twice: return the live one
+                if t.plan == plan and t.progress and t.progress.state not in FINAL_STATES:
+                    if t.progress.state is DownloadState.PAUSED:
+                        self.resume(t.id)
+                    return t.id
+            task = _Task(plan)
+            self._tasks[task.id] = task
+            self._order.append(task.id)
+            self._set(
+                task, state=DownloadState.QUEUED, phase="queued", done_bytes=self._on_disk(plan)
+            )
+            self._pump()
+            return task.id
+
+    def pause(self, task_id: str) -> None:
+        with self._lock:
+            task = self._tasks[task_id]
+            state = self.get(task_id).state
+            if state is DownloadState.RUNNING:
+                task.stop = "pause"
+            elif state is DownloadState.QUEUED:
+                self._set(
+                    task, state=DownloadState.PAUSED, phase="paused", rate_bps=0.0, eta_seconds=None
+                )
+                task.finished.set()
+
+    def resume(self, task_id: str) -> None:
+        with self._lock:
+            task = self._tasks[task_id]
+            if self.get(task_id).state in (DownloadState.PAUSED, DownloadState.FAILED):
+                task.finished.clear()
+                task.stop = None
+                self._set(
+                    task, state=DownloadState.QUEUED, phase="queued", error=None, error_code=None
+                )
+                self._pump()
+
+    def cancel(self, task_id: str) -> None:
+        """Stop and delete the partial files."""
+        with self._lock:
+            task = self._tasks[task_id]
+            state = self.get(task_id).state
+            if state is DownloadState.RUNNING:
+                task.stop = "cancel"
+                return
+            if state in FINAL_STATES and state is not DownloadState.FAILED:
+                return
+            self._discard_parts(task.plan)
+            self._set(
+                task,
+                state=DownloadState.CANCELLED,
+                phase="cancelled",
+                rate_bps=0.0,
+                eta_seconds=None,
+            )
+            task.finished.set()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Pause everything that runs (parts stay on disk to resume next time) and wait."""
+        with self._lock:
+            running = [t for t in self._tasks.values() if t.thread and t.thread.is_alive()]
+            for t in self._tasks.values():
+                if self.get(t.id).state is DownloadState.QUEUED:
+                    self._set(t, state=DownloadState.PAUSED, phase="paused")
+                    t.finished.set()
+            for t in running:
+                t.stop = "pause"
+        for t in running:
+            assert t.thread is not None
+            t.thread.join(timeout)
+
+    def interrupted(self) -> list[PartNote]:
+        """Downloads left unfinished by an earlier run (found from their ``.json`` notes)."""
+        folder = self.paths.downloads_dir
+        if not folder.is_dir():
+            return []
+        notes = []
+        for note_path in sorted(folder.glob("*.json")):
+            note = PartFiles(note_path.with_suffix(".part"), note_path).read_note()
+            if note is not None:
+                notes.append(note)
+        return notes
+
+    # --- internals --------------------------------------------------------------------
+
+    def _on_disk(self, plan: DownloadPlan) -> int:
+        return sum(
+            PartFiles.of(
+                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
+            ).have()
+            for f in plan.files
+        )
+
+    def _discard_parts(self, plan: DownloadPlan) -> None:
+        for f in plan.files:
+            PartFiles.of(
+                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
+            ).discard()
+
+    def _set(self, task: _Task, **changes: Any) -> None:
+        with self._lock:
+            if task.progress is None:
+                p = DownloadProgress(
+                    task.id,
+                    task.plan.repo_id,
+                    task.plan.label,
+                    DownloadState.QUEUED,
+                    0,
+                    task.plan.total_bytes,
+                )
+            else:
+                p = task.progress
+            task.progress = replace(p, **changes)
+            snapshot = task.progress
+            listeners = list(self._listeners)
+        for fn in listeners:
+            try:
+                fn(snapshot)
+            except Exception:  # a broken listener must not kill the download
+                pass
+
+    def _pump(self) -> None:
+        with self._lock:
+            running = sum(
+                1 for t in self._tasks.values() if self.get(t.id).state is DownloadState.RUNNING
+            )
+            for tid in self._order:
+                if running >= self.parallel:
+                    break
+                task = self._tasks[tid]
+                if self.get(tid).state is DownloadState.QUEUED:
+                    self._set(task, state=DownloadState.RUNNING, phase="downloading")
+                    task.thread = threading.Thread(
+                        target=self._run, args=(task,), name=f"download-{tid}", daemon=True
+                    )
+                    task.thread.start()
+                    running += 1
+
+    def _run(self, task: _Task) -> None:
+        try:
+            entry = self._download(task)
+        except Stopped:
+            if task.stop == "cancel":
+                self._discard_parts(task.plan)
+                self._set(
+                    task,
+                    state=DownloadState.CANCELLED,
+                    phase="cancelled",
+                    rate_bps=0.0,
+                    eta_seconds=None,
+                )
+            else:
+                self._set(
+                    task, state=DownloadState.PAUSED, phase="paused", rate_bps=0.0, eta_seconds=None
+                )
+        except HearthError as exc:
+            self._set(
+                task,
+                state=DownloadState.FAILED,
+                phase="failed",
+                error=str(exc),
+                error_code=exc.code,
+                rate_bps=0.0,
+                eta_seconds=None,
+            )
+        except Exception as exc:  # keep the worker's failure visible as data
+            self._set(
+                task,
+                state=DownloadState.FAILED,
+                phase="failed",
+                error=f"The download failed: {exc}.",
+                error_code="download_error",
+            )
+        else:
+            self._set(
+                task,
+                state=DownloadState.DONE,
+                phase="done",
+                entry=entry,
+                done_bytes=task.plan.total_bytes,
+                rate_bps=0.0,
+                eta_seconds=0.0,
+            )
+        finally:
+            task.finished.set()
+            self._pump()
+
+    def _download(self, task: _Task) -> LibraryEntry:
+        plan = task.plan
+        self.check_disk(plan)
+        headers = self.hub.auth_headers()
+        dest_dir = self.paths.models_dir / plan.repo_id
+        finished: list[tuple[PartFiles, Path, str, RemoteFile]] = []
+        base = 0
+        for f in plan.files:
+            files = PartFiles.of(
+                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
+            )
+            note = PartNote(
+                repo_id=plan.repo_id,
+                filename=f.filename,
+                revision=plan.revision,
+                size=f.size,
+                sha256=f.sha256,
+                dest=str(dest_dir / f.filename),
+                created=time.time(),
+            )
+            offset = base
+
+            def on_bytes(n: int, phase: str, offset: int = offset, name: str = f.filename) -> None:
+                self._progress(task, offset + n, phase, name)
+
+            digest = transfer(
+                self.hub.file_url(plan.repo_id, f.filename, plan.revision),
+                headers,
+                files,
+                note,
+                on_bytes=on_bytes,
+                should_stop=lambda: task.stop is not None,
+            )
+            finished.append((files, Path(note.dest), digest, f))
+            base += f.size
+        if task.stop == "cancel":
+            raise Stopped
+        self._set(task, phase="moving")
+        # first part last: the library lists a split model only once all its parts are in place
+        for files, dest, _digest, _f in reversed(finished):
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_move(files.part, dest)
+            files.note.unlink(missing_ok=True)
+        first = finished[0]
+        hashes = {str(dest): digest for _files, dest, digest, _f in finished}
+        return self.library.add_downloaded(
+            first[1], source_repo=plan.repo_id, source_file=first[3].filename, hashes=hashes
+        )
+
+    def _progress(self, task: _Task, done: int, phase: str, name: str) -> None:
+        now = time.monotonic()
+        if phase == "downloading":
+            task.samples.append((now, done))
+        if now - task.last_emit < self.emit_interval and done < task.plan.total_bytes:
+            return
+        task.last_emit = now
+        rate = 0.0
+        window = [(t, b) for t, b in task.samples if now - t <= 5.0]
+        if len(window) >= 2 and window[-1][0] > window[0][0]:
+            rate = (window[-1][1] - window[0][1]) / (window[-1][0] - window[0][0])
+        remaining = task.plan.total_bytes - done
+        eta = remaining / rate if rate > 0 else None
+        self._set(
+            task, done_bytes=done, phase=phase, current_file=name, rate_bps=rate, eta_seconds=eta
+        )
+
+
+def _atomic_move(src: Path, dest: Path) -> None:
+    try:
+        os.replace(src, dest)
+    except OSError:  # another file system: copy beside the target, then rename there
+        tmp = dest.with_name(dest.name + ".incoming")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+        src.unlink()
+
+
+def _all_files(options: tuple[QuantOption, ...]) -> list[RemoteFile]:
+    return [f for o in options for f in o.files]
+
+
+def _best_fitting(options: list[QuantOption]) -> QuantOption:
+    """No quantization named: Q4_K_M if it fits, else the largest that fits, else the smallest."""
+    from app.core.fit import Verdict
+
+    fitting = [o for o in options if o.fit is None or o.fit.verdict is not Verdict.WONT_FIT]
+    preferred = next((o for o in fitting if o.quant == "Q4_K_M"), None)
+    if preferred:
+        return preferred
+    if fitting:
+        good = [o for o in fitting if (o.bits or 16) <= 8.5] or fitting
+        return max(good, key=lambda o: o.size_bytes)
+    return min(options, key=lambda o: o.size_bytes)
+
+
+def cancelled_error(progress: DownloadProgress) -> DownloadCancelledError:
+    return DownloadCancelledError(
+        f"The download of {progress.repo_id} ({progress.label}) was cancelled."
+    )

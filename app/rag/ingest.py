@@ -1,0 +1,222 @@
+"""Ingestion: files -> pages -> chunks -> vectors (Chroma) + keyword rows (SQLite), crash-safe.
+
+Protocol per document (its id is the SHA-256 of its bytes):
+1. unchanged content already ``ready`` in the collection: nothing to do;
+2. ``begin_document`` commits the row as ``indexing``;
+3. chunks already in Chroma (from an interrupted run) are skipped, the rest are embedded and
+   upserted in batches;
+4. ``finish_document`` commits keyword rows + ``ready`` + "older versions of this path are
+   ``deleting``" in one transaction; then the older versions' vectors and rows are removed.
+A kill at any point leaves either a resumable ``indexing`` row or a ``deleting`` row that
+:func:`recover` finishes; never a searchable half-document, a duplicate or an orphan.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from app.core.errors import DocumentLoadError
+from app.rag.chunking import chunk_pages, effective_chunk_tokens
+from app.rag.embedder import Embedder
+from app.rag.loaders import file_sha256, iter_supported_files, load_document
+from app.rag.manifest import CollectionRow, Manifest
+from app.rag.types import FileFailure, IngestProgress, IngestReport
+from app.rag.vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+EMBED_BATCH = 32  # small batches keep a question asked meanwhile waiting at most one batch
+
+ProgressCallback = Callable[[IngestProgress], None]
+
+
+class IngestJob:
+    """A background ingestion: watch ``progress``, ``cancel()`` it, wait with ``result()``.
+
+    ``on_progress`` and ``add_done_callback`` functions run on the ingestion thread; a GUI
+    relays them to its own thread (they carry plain immutable data).
+    """
+
+    def __init__(self, collection: str, on_progress: ProgressCallback | None = None) -> None:
+        self.collection = collection
+        self._on_progress = on_progress
+        self._cancel = threading.Event()
+        self.future: Future[IngestReport] = Future()
+        self.progress = IngestProgress(0, 0, 0, 0, 0, 0, None, 0.0, 0.0, None, "reading")
+
+    def cancel(self) -> None:
+        """Stop after the current batch; the document being indexed stays resumable."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def done(self) -> bool:
+        return self.future.done()
+
+    def result(self, timeout: float | None = None) -> IngestReport:
+        return self.future.result(timeout)
+
+    def add_done_callback(self, fn: Callable[[IngestJob], None]) -> None:
+        self.future.add_done_callback(lambda _f: fn(self))
+
+    def _emit(self, p: IngestProgress) -> None:
+        self.progress = p
+        if self._on_progress is not None:
+            try:
+                self._on_progress(p)
+            except Exception:  # a listener's bug must not stop indexing
+                log.exception("progress listener failed")
+
+
+@dataclass
+class _Tally:
+    started: float = field(default_factory=time.perf_counter)
+    files_total: int = 0
+    bytes_total: int = 0
+    files_done: int = 0
+    bytes_done: int = 0
+    chunks: int = 0
+    pages: int = 0
+    resumed: int = 0
+
+    def snapshot(self, phase: str, current: str | None, partial_bytes: float = 0.0) -> IngestProgress:
+        el = max(1e-6, time.perf_counter() - self.started)
+        done_b = min(self.bytes_total, self.bytes_done + partial_bytes)
+        eta = None
+        if done_b > 0 and el > 0.2:
+            eta = max(0.0, (self.bytes_total - done_b) / (done_b / el))
+        return IngestProgress(
+            files_done=self.files_done, files_total=self.files_total, bytes_done=int(done_b),
+            bytes_total=self.bytes_total, chunks_done=self.chunks, pages_done=self.pages, current=current,
+            rate=self.chunks / el, elapsed_s=el, eta_s=eta, phase=phase,  # type: ignore[arg-type]
+        )
+
+
+def purge_document(manifest: Manifest, vectors: VectorStore, coll: CollectionRow, doc_id: str) -> None:
+    """Remove a document everywhere, in the crash-safe order."""
+    manifest.mark_deleting(coll, doc_id)
+    vectors.delete_document(coll.chroma_name, doc_id)
+    manifest.forget_document(coll, doc_id)
+
+
+def recover(manifest: Manifest, vectors: VectorStore, coll: CollectionRow, sweep_orphans: bool = True) -> int:
+    """Finish interrupted deletions and drop vectors no manifest row owns; return pending documents."""
+    for d in manifest.documents(coll, ("deleting",)):
+        vectors.delete_document(coll.chroma_name, d.id)
+        manifest.forget_document(coll, d.id)
+    if sweep_orphans:
+        known = set(manifest.states(coll))
+        stray = {i.split(":", 1)[0] for i in vectors.all_ids(coll.chroma_name)} - known
+        for doc_id in stray:
+            log.warning("removing %s orphan vectors of %s", coll.name, doc_id[:12])
+            vectors.delete_document(coll.chroma_name, doc_id)
+    return len(manifest.documents(coll, ("indexing",)))
+
+
+def run_ingest(
+    job: IngestJob,
+    manifest: Manifest,
+    vectors: VectorStore,
+    embedder: Embedder,
+    coll: CollectionRow,
+    paths: list[Path],
+) -> IngestReport:
+    t = _Tally()
+    files = [p.expanduser().resolve() for p in iter_supported_files([Path(p) for p in paths])]
+    sizes = {f: (f.stat().st_size if f.is_file() else 0) for f in files}
+    t.files_total, t.bytes_total = len(files), sum(sizes.values())
+    added: list[str] = []
+    unchanged: list[str] = []
+    replaced: list[str] = []
+    failed: list[FileFailure] = []
+    skipped: list[tuple[str, tuple[int, ...]]] = []
+    job._emit(t.snapshot("reading", None))
+    tokens = effective_chunk_tokens(coll.config.chunk_tokens, embedder.max_tokens)
+    for f in files:
+        if job.cancelled:
+            break
+        key = str(f)
+        size = sizes[f]
+        job._emit(t.snapshot("reading", f.name))
+        try:
+            doc_id = file_sha256(f)
+        except OSError as exc:
+            failed.append(FileFailure(key, f"cannot be read ({exc.strerror or exc})"))
+            t.files_done += 1
+            t.bytes_done += size
+            continue
+        current = manifest.document(coll, doc_id)
+        if current is not None and current.state == "ready":
+            unchanged.append(key)
+            t.files_done += 1
+            t.bytes_done += size
+            continue
+        older = [d.id for d in manifest.documents_at(coll, key) if d.id != doc_id and d.state != "deleting"]
+        try:
+            doc = load_document(f)
+            chunks = chunk_pages(doc_id, doc.pages, embedder.tokenizer, tokens, coll.config.chunk_overlap)
+            if not chunks:
+                raise DocumentLoadError(f"{f.name} has no text to index.")
+        except DocumentLoadError as exc:
+            failed.append(FileFailure(key, exc.message))
+            t.files_done += 1
+            t.bytes_done += size
+            continue
+        except Exception as exc:  # a damaged file of any kind: report it and go on
+            failed.append(FileFailure(key, f"{f.name} could not be read ({type(exc).__name__}: {exc})."))
+            t.files_done += 1
+            t.bytes_done += size
+            continue
+        if doc.skipped_pages:
+            skipped.append((key, doc.skipped_pages))
+        manifest.begin_document(coll, doc_id, key, f.name, size, doc.page_count, doc.skipped_pages)
+        have = vectors.existing_ids(coll.chroma_name, [c.id for c in chunks])
+        todo = [c for c in chunks if c.id not in have]
+        t.resumed += len(chunks) - len(todo)
+        t.chunks += len(chunks) - len(todo)
+        for i in range(0, len(todo), EMBED_BATCH):
+            if job.cancelled:
+                break
+            batch = todo[i : i + EMBED_BATCH]
+            vecs = embedder.embed([c.text for c in batch], batch_size=EMBED_BATCH)
+            vectors.upsert(coll.chroma_name, batch, vecs, f.name, key)
+            t.chunks += len(batch)
+            done_frac = (len(chunks) - len(todo) + i + len(batch)) / len(chunks)
+            job._emit(t.snapshot("embedding", f.name, size * done_frac))
+        if job.cancelled:
+            break
+        job._emit(t.snapshot("committing", f.name, size))
+        manifest.finish_document(coll, doc_id, chunks, older)
+        for old in older:
+            vectors.delete_document(coll.chroma_name, old)
+            manifest.forget_document(coll, old)
+        (replaced if older else added).append(key)
+        t.files_done += 1
+        t.bytes_done += size
+        t.pages += len(doc.pages)
+    final = t.snapshot("cancelled" if job.cancelled else "done", None)
+    if not job.cancelled:
+        final = replace(final, bytes_done=t.bytes_total, eta_s=0.0)
+    job._emit(final)
+    return IngestReport(
+        collection=coll.name,
+        added=tuple(added),
+        unchanged=tuple(unchanged),
+        replaced=tuple(replaced),
+        failed=tuple(failed),
+        skipped_pages=tuple(skipped),
+        pages=t.pages,
+        chunks=t.chunks,
+        resumed_chunks=t.resumed,
+        elapsed_s=time.perf_counter() - t.started,
+        cancelled=job.cancelled,
+    )

@@ -1,0 +1,181 @@
+"""One message bubble: Markdown body, stats line, actions and branch arrows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+)
+
+from app.chats.types import Branch, Message
+from app.ui import theme
+from app.ui.chat import markdown
+
+
+def stats_text(stats: dict, finish_reason: str | None = None) -> str:
+    """"123 tokens · TTFT 0.21 s · 41.3 tok/s" (plus why it stopped, when unusual)."""
+    parts = []
+    if stats.get("completion_tokens") is not None:
+        parts.append(f"{stats['completion_tokens']} tokens")
+    if stats.get("ttft_s") is not None:
+        parts.append(f"TTFT {stats['ttft_s']:.2f} s")
+    if stats.get("decode_tok_s"):
+        parts.append(f"{stats['decode_tok_s']:.1f} tok/s")
+    if finish_reason == "cancelled":
+        parts.append("stopped")
+    elif finish_reason in ("length", "context_full"):
+        parts.append("cut off (length limit)" if finish_reason == "length" else "cut off (context full)")
+    if stats.get("dropped_messages"):
+        parts.append(f"{stats['dropped_messages']} older messages left out to fit the context")
+    return " · ".join(parts)
+
+
+class _Body(QTextBrowser):
+    """A read-only rich-text view as tall as its content (the transcript scrolls, not it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setOpenLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("background: transparent;")
+        self.document().setDocumentMargin(2)
+
+    def fit(self) -> None:
+        self.document().setTextWidth(max(self.viewport().width(), 100))
+        h = int(self.document().size().height()) + 4
+        if h != self.height():
+            self.setFixedHeight(h)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(400, self.height())
+
+
+class MessageWidget(QFrame):
+    """Emits ``action_triggered(action, message_id)``: copy, edit, regenerate, delete, branch."""
+
+    action_triggered = Signal(str, str)
+
+    def __init__(self, role: str, message: Message | None = None, *, label: str | None = None) -> None:
+        super().__init__()
+        self.role = role
+        self.message = message
+        self._text = message.content if message else ""
+        self._code: list[str] = []
+        self.setObjectName("MessageUser" if role == "user" else "MessageAssistant")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 6)
+        lay.setSpacing(4)
+        top = QHBoxLayout()
+        who = QLabel(label or ("You" if role == "user" else "Assistant"))
+        who.setObjectName("MessageRole")
+        top.addWidget(who)
+        top.addStretch(1)
+        self._branch_label = QLabel()
+        self._branch_label.setObjectName("Muted")
+        self._prev = self._tool("‹", "Previous version")
+        self._next = self._tool("›", "Next version")
+        for w in (self._prev, self._branch_label, self._next):
+            top.addWidget(w)
+            w.hide()
+        lay.addLayout(top)
+        self.body = _Body()
+        self.body.anchorClicked.connect(self._on_body_anchor_clicked)
+        lay.addWidget(self.body)
+        self.stats_label = QLabel()
+        self.stats_label.setObjectName("MessageStats")
+        self.stats_label.hide()
+        lay.addWidget(self.stats_label)
+        self._actions = QHBoxLayout()
+        self._actions.setSpacing(2)
+        self.buttons: dict[str, QToolButton] = {}
+        names = ["copy", "edit", "delete"] if role == "user" else ["copy", "regenerate", "delete"]
+        for name in names:
+            b = self._tool(name.capitalize(), f"{name.capitalize()} this message")
+            b.clicked.connect(lambda _=False, n=name: self._emit(n))
+            self._actions.addWidget(b)
+            self.buttons[name] = b
+        self._actions.addStretch(1)
+        lay.addLayout(self._actions)
+        self.set_streaming(message is None)
+        self.set_text(self._text)
+        if message is not None and role == "assistant":
+            self.set_stats(stats_text(message.stats, message.finish_reason))
+
+    def _tool(self, text: str, tip: str) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setObjectName("MessageAction")
+        b.setCursor(Qt.CursorShape.PointingHandCursor)
+        return b
+
+    def _emit(self, action: str) -> None:
+        if self.message is not None:
+            self.action_triggered.emit(action, self.message.id)
+
+    # ---------------------------------------------------------------- content
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_text(self, text: str, *, streaming: bool = False) -> None:
+        self._text = text
+        if self.role == "user":
+            self.body.setPlainText(text)
+            self._code = []
+        else:
+            self.body.setHtml(markdown.render(text, dark=theme.is_dark(), streaming=streaming))
+            self._code = markdown.code_blocks(text) if not streaming else []
+        self.body.fit()
+
+    def set_stats(self, text: str) -> None:
+        self.stats_label.setText(text)
+        self.stats_label.setVisible(bool(text))
+
+    def set_streaming(self, streaming: bool) -> None:
+        for b in self.buttons.values():
+            b.setVisible(not streaming)
+
+    def set_branch(self, branch: Branch) -> None:
+        show = branch.count > 1
+        for w in (self._prev, self._branch_label, self._next):
+            w.setVisible(show)
+        if not show:
+            return
+        self._branch_label.setText(f"{branch.index + 1}/{branch.count}")
+        self._prev.setEnabled(branch.previous is not None)
+        self._next.setEnabled(branch.next is not None)
+        for b in (self._prev, self._next):
+            try:
+                b.clicked.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        if branch.previous:
+            self._prev.clicked.connect(lambda: self.action_triggered.emit("branch", branch.previous))
+        if branch.next:
+            self._next.clicked.connect(lambda: self.action_triggered.emit("branch", branch.next))
+
+    def _on_body_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "copy":
+            if not self._code:
+                self._code = markdown.code_blocks(self._text)
+            i = int(url.path() or 0)
+            if 0 <= i < len(self._code):
+                QGuiApplication.clipboard().setText(self._code[i])
+        elif url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
