@@ -225,6 +225,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--fit-probe", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    from app.engine.llama_log import install_log_capture
+
+    install_log_capture()  # llama.cpp's log goes to the logging module, not the terminal
     path = bench_model()
     if args.fit_probe:
         print(json.dumps(fit_probe(path, args.fit_probe)))

@@ -127,6 +127,83 @@ def _load_options(
     return LoadOptions(path=path, n_ctx=n_ctx, gpu_layers=gl, seed=seed, **extra)
 
 
+def _resolve_target(name: str, base_model: str | None) -> Any:
+    """``resolve_model``; with ``--model``, NAME must be a persona and runs on that model."""
+    if not base_model:
+        return resolve_model(name)
+    from app.core.errors import InvalidRequestError
+    from app.personas.resolve import resolve_persona
+
+    found = resolve_persona(name, base_model=base_model)
+    if found is None:
+        raise InvalidRequestError(
+            f"--model applies to personas, and '{name}' is not one.",
+            hint=f"Run 'hearth run {base_model} ...' to use that model directly.",
+        )
+    return found
+
+
+def _target_load_options(target: Any, n_ctx: int | None, gpu_layers: str, seed: int | None) -> Any:
+    """Load options with a persona's num_gpu/num_thread/num_batch and adapters applied."""
+    extra = dict(target.load_overrides)
+    preset_gl = extra.pop("gpu_layers", None)
+    if gpu_layers == "auto" and preset_gl is not None:
+        gpu_layers = str(preset_gl)
+    return _load_options(
+        target.path,
+        n_ctx or target.n_ctx,
+        gpu_layers,
+        seed,
+        lora_paths=tuple(target.lora_paths),
+        **extra,
+    )
+
+
+def _template_in_use(target: Any) -> bool:
+    """Whether a persona's Ollama TEMPLATE renders the prompt (else the model's own template)."""
+    if not target.template:
+        return False
+    from app.personas.ollama_template import template_problem
+
+    problem = template_problem(target.template)
+    if problem:
+        click.echo(f"Warning: {problem} Using the model's own chat template instead.", err=True)
+    return problem is None
+
+
+def _fit_template_prompt(
+    svc: Any, target: Any, history: list[Any], keep: int, max_tokens: int | None
+) -> str:
+    """Render the persona's TEMPLATE, dropping the oldest turns (after ``keep``) until it fits."""
+    from app.core.errors import ContextOverflowError
+    from app.personas.ollama_template import render
+
+    need = max_tokens or 1
+    n_ctx = svc.loaded.n_ctx
+    msgs = list(history)
+    while True:
+        prompt = render(target.template, msgs)
+        n = svc.call(lambda b, p=prompt: len(b.tokenize(p, add_bos=True))).result()
+        if n + need <= n_ctx:
+            break
+        if len(msgs) - keep <= 1:
+            raise ContextOverflowError(
+                f"The prompt is {n:,} tokens; with {need:,} more it exceeds the {n_ctx:,}-token context.",
+                prompt_tokens=n,
+                max_tokens=need,
+                n_ctx=n_ctx,
+            )
+        end = keep + 1  # the oldest user turn and the replies to it, never the last message
+        while end < len(msgs) - 1 and msgs[end].role == "assistant":
+            end += 1
+        del msgs[keep:end]
+    dropped = len(history) - len(msgs)
+    if dropped:
+        del history[keep : keep + dropped]
+        click.echo(f"(dropped {dropped} old messages to fit the context)", err=True)
+    return prompt
+
+
 def _load(service: Any, opts: Any, quiet: bool) -> Any:
     """Load with a progress bar on stderr (unless quiet)."""
     if quiet or not sys.stderr.isatty():
@@ -165,6 +242,13 @@ _gen_options = [
         show_default=True,
         help="Layers on the GPU: a number or 'auto'.",
     ),
+    click.option(
+        "--model",
+        "-m",
+        "base_model",
+        default=None,
+        help="With a persona: the model to run it on (default: its FROM, else the model used last).",
+    ),
 ]
 
 
@@ -193,22 +277,24 @@ def run(
     seed: int | None,
     n_ctx: int | None,
     gpu_layers: str,
+    base_model: str | None,
     as_json: bool,
 ) -> None:
     """Generate one reply to PROMPT and print it as it streams."""
     from app.engine.service import InferenceService
     from app.engine.types import ChatMessage, Finished, GenerationRequest, TextDelta
+    from app.personas.ollama_template import render as render_template
 
-    target = resolve_model(model)
+    target = _resolve_target(model, base_model)
     messages = list(target.preamble(system))
     messages.append(ChatMessage("user", prompt))
     sampling = target.sampling(temperature=temperature, seed=seed)
     with InferenceService() as svc:
-        _load(
-            svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=as_json
-        )
+        _load(svc, _target_load_options(target, n_ctx, gpu_layers, seed), quiet=as_json)
+        use_template = _template_in_use(target)
         req = GenerationRequest(
-            messages=tuple(messages),
+            messages=() if use_template else tuple(messages),
+            prompt=render_template(target.template, messages) if use_template else None,
             sampling=sampling,
             max_tokens=max_tokens if max_tokens is not None else target.max_tokens,
             stop=target.stop,
@@ -248,19 +334,19 @@ def chat(
     seed: int | None,
     n_ctx: int | None,
     gpu_layers: str,
+    base_model: str | None,
 ) -> None:
     """Chat with a model in the terminal (/reset clears the history, /exit or Ctrl-D quits)."""
     from app.engine.service import InferenceService
     from app.engine.types import ChatMessage, GenerationRequest, TextDelta, TruncationPolicy
 
-    target = resolve_model(model)
+    target = _resolve_target(model, base_model)
     history: list[ChatMessage] = list(target.preamble(system))
     base = len(history)
     sampling = target.sampling(temperature=temperature, seed=seed)
     with InferenceService() as svc:
-        lm = _load(
-            svc, _load_options(target.path, n_ctx or target.n_ctx, gpu_layers, seed), quiet=False
-        )
+        lm = _load(svc, _target_load_options(target, n_ctx, gpu_layers, seed), quiet=False)
+        use_template = _template_in_use(target)
         click.echo(
             f"Chatting with {target.label or lm.name} ({lm.n_ctx:,}-token context). /exit to quit.",
             err=True,
@@ -280,8 +366,12 @@ def chat(
                 click.echo("History cleared.", err=True)
                 continue
             history.append(ChatMessage("user", line))
+            limit = max_tokens if max_tokens is not None else target.max_tokens
             req = GenerationRequest(
-                messages=tuple(history),
+                messages=() if use_template else tuple(history),
+                prompt=_fit_template_prompt(svc, target, history, base, limit)
+                if use_template
+                else None,
                 sampling=sampling,
                 max_tokens=max_tokens if max_tokens is not None else target.max_tokens,
                 stop=target.stop,

@@ -67,7 +67,7 @@ class LlamaBackend:
         self._info: GGUFInfo | None = None
         self._template: ChatTemplate | None = None
         self._cached: list[int] = []  # tokens whose KV is in the cache (sequence 0)
-        self._one = None
+        self._one: Any = None
         self._piece_buf = ctypes.create_string_buffer(256)
         self.loaded: LoadedModel | None = None
         self.n_ctx = 0
@@ -154,7 +154,7 @@ class LlamaBackend:
         progress_cb = None
         if on_progress is not None:
 
-            @L.llama_progress_callback  # type: ignore[misc]
+            @L.llama_progress_callback  # type: ignore[untyped-decorator]
             def progress_cb(p: float, _user: ctypes.c_void_p) -> bool:
                 return bool(on_progress(float(p)))
 

@@ -36,7 +36,7 @@ def install_log_capture() -> None:
         return
     import llama_cpp
 
-    @llama_cpp.llama_log_callback  # type: ignore[misc]
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
     def _callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
         s = text.decode("utf-8", errors="replace")
         lvl = _last_level[0] if level == 5 else _LEVELS.get(level, logging.DEBUG)

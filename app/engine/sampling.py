@@ -64,7 +64,7 @@ class SamplerChain:
                     raise GrammarError(
                         f"logit_bias names token {tok}, but the vocabulary has {n_vocab}."
                     )
-                arr[i].token = tok
+                arr[i].token = tok  # type: ignore[assignment]
                 arr[i].bias = b
             self._add(L.llama_sampler_init_logit_bias(n_vocab, len(bias), arr))
         if params.repeat_penalty != 1.0 or params.presence_penalty or params.frequency_penalty:

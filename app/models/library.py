@@ -173,7 +173,8 @@ class ModelLibrary:
         hidden = set(self._index.hidden)
         kept: list[LibraryEntry] = []
         fresh: list[tuple[Candidate, LibraryEntry]] = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}  # real path -> index key (one file reached twice is one entry)
+        extra_names: dict[str, str] = {}  # names other routes give a file already listed -> key
         added: list[str] = []
         changed: list[str] = []
         headers = unchanged = 0
@@ -181,9 +182,13 @@ class ModelLibrary:
             real = os.path.realpath(cand.path)
             key = str(cand.path)
             split = is_split_part(cand.path)
-            if real in seen or key in hidden or (split and split[0] != 1):
+            if real in seen:
+                if cand.name_hint:  # e.g. two Ollama tags of one blob: the second becomes an alias
+                    extra_names.setdefault(cand.name_hint, seen[real])
                 continue
-            seen.add(real)
+            if key in hidden or (split and split[0] != 1):
+                continue
+            seen[real] = key
             prev = old.get(key)
             try:
                 parts = tuple(str(p) for p in split_parts(cand.path))
@@ -216,6 +221,10 @@ class ModelLibrary:
         paths_now = {e.path for e in entries}
         removed = tuple(e.name for p, e in old.items() if p not in paths_now)
         aliases = {a: p for a, p in self._index.aliases.items() if p in paths_now}
+        names_now = {e.name for e in entries}
+        for alias_name, p in extra_names.items():
+            if p in paths_now and alias_name not in names_now:
+                aliases.setdefault(alias_name, p)
         self._save(self._index.model_copy(update={"entries": tuple(entries), "aliases": aliases}))
         by_path = {e.path: e.name for e in entries}
         return ScanReport(

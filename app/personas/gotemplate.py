@@ -27,7 +27,9 @@ SUPPORTED_FUNCS = frozenset(
 #: functions Go defines that Hearth does not evaluate (the template falls back)
 UNSUPPORTED_FUNCS = frozenset({"call", "js"})
 UNSUPPORTED_KEYWORDS = frozenset({"define", "template", "block"})
-_KEYWORDS = frozenset({"if", "else", "end", "range", "with", "break", "continue"}) | UNSUPPORTED_KEYWORDS
+_KEYWORDS = (
+    frozenset({"if", "else", "end", "range", "with", "break", "continue"}) | UNSUPPORTED_KEYWORDS
+)
 _SPACE = " \t\r\n"
 
 
@@ -177,7 +179,9 @@ def _lex(src: str) -> list[tuple[str, Any, int]]:
             elif k < n and src[k] in _SPACE and src.startswith("-}}", k + 1):
                 pos, trim_next = k + 4, True
             else:
-                raise GoTemplateSyntaxError("comment ends before closing delimiter", line=_line_of(src, i))
+                raise GoTemplateSyntaxError(
+                    "comment ends before closing delimiter", line=_line_of(src, i)
+                )
             continue
         toks: list[Tok] = []
         k = j
@@ -196,7 +200,9 @@ def _lex(src: str) -> list[tuple[str, Any, int]]:
                     break
             m = _TOKEN.match(src, k)
             if m is None:
-                raise GoTemplateSyntaxError(f"unexpected {src[k]!r} in action", line=_line_of(src, k))
+                raise GoTemplateSyntaxError(
+                    f"unexpected {src[k]!r} in action", line=_line_of(src, k)
+                )
             kind = m.lastgroup or ""
             if kind != "ws":
                 toks.append(Tok(kind, m.group(), m.start(), m.end()))
@@ -205,7 +211,18 @@ def _lex(src: str) -> list[tuple[str, Any, int]]:
     return items
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 def _unquote(body: str) -> str:
@@ -282,7 +299,9 @@ class _Parser:
                 out.nodes.append(self.parse_branch(head, toks[1:], pos))
             elif head in ("break", "continue"):
                 if self.range_depth == 0:
-                    raise GoTemplateSyntaxError(f"{{{{{head}}}}} outside {{{{range}}}}", line=self.line(pos))
+                    raise GoTemplateSyntaxError(
+                        f"{{{{{head}}}}} outside {{{{range}}}}", line=self.line(pos)
+                    )
                 out.nodes.append(LoopControl(head))
             else:
                 out.nodes.append(Action(self.parse_pipe(toks, pos, decl_ok=True)))
@@ -297,29 +316,43 @@ class _Parser:
         self.range_depth -= kind == "range"
         node = Branch(kind, pipe, body)
         if term is None:
-            raise GoTemplateSyntaxError(f"unexpected EOF: {{{{{kind}}}}} has no {{{{end}}}}", line=self.line(pos))
+            raise GoTemplateSyntaxError(
+                f"unexpected EOF: {{{{{kind}}}}} has no {{{{end}}}}", line=self.line(pos)
+            )
         if term == "else":
             if len(ttoks) > 1:  # {{else if ...}} / {{else with ...}} shares the outer {{end}}
                 nested = ttoks[1].text
                 if ttoks[1].kind != "ident" or nested not in ("if", "with"):
-                    raise GoTemplateSyntaxError("unexpected tokens after {{else}}", line=self.line(tpos))
+                    raise GoTemplateSyntaxError(
+                        "unexpected tokens after {{else}}", line=self.line(tpos)
+                    )
                 node.else_body = ListNode([self.parse_branch(nested, ttoks[2:], tpos)])
                 return node
             node.else_body, term2, _t, tpos2 = self.parse_list()
             if term2 != "end":
-                raise GoTemplateSyntaxError(f"expected {{{{end}}}} for {{{{{kind}}}}}", line=self.line(tpos2))
+                raise GoTemplateSyntaxError(
+                    f"expected {{{{end}}}} for {{{{{kind}}}}}", line=self.line(tpos2)
+                )
         elif len(ttoks) > 1:
             raise GoTemplateSyntaxError("unexpected tokens after {{end}}", line=self.line(tpos))
         return node
 
-    def parse_pipe(self, toks: list[Tok], pos: int, *, decl_ok: bool, range_decl: bool = False) -> Pipe:
+    def parse_pipe(
+        self, toks: list[Tok], pos: int, *, decl_ok: bool, range_decl: bool = False
+    ) -> Pipe:
         line = self.line(pos)
         pipe = Pipe(line=line)
         k = 0
         if decl_ok and toks and toks[0].kind == "var":
             if len(toks) > 1 and toks[1].text in (":=", "="):
                 pipe.decl, pipe.is_assign, k = [toks[0].text], toks[1].text == "=", 2
-            elif range_decl and len(toks) > 3 and toks[1].text == "," and toks[2].kind == "var" and toks[3].text == ":=":
+            elif (
+                range_decl
+                and len(toks) > 3
+                and toks[1].text == ","
+                and toks[2].kind == "var"
+                and toks[3].text == ":="
+            ):
                 pipe.decl, k = [toks[0].text, toks[2].text], 4
         segments: list[list[Tok]] = [[]]
         depth = 0
@@ -378,7 +411,9 @@ class _Parser:
             elif t.text in _KEYWORDS:
                 raise GoTemplateSyntaxError(f"unexpected keyword {t.text!r} in command", line=line)
             elif t.text in UNSUPPORTED_FUNCS:
-                raise UnsupportedTemplateError(f"TEMPLATE line {line} calls '{t.text}', which Hearth does not support.")
+                raise UnsupportedTemplateError(
+                    f"TEMPLATE line {line} calls '{t.text}', which Hearth does not support."
+                )
             elif t.text not in SUPPORTED_FUNCS:
                 raise GoTemplateSyntaxError(f'function "{t.text}" not defined', line=line)
             else:

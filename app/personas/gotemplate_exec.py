@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote_plus
 
+from app.engine.chat_template import TemplateError
 from app.personas.gotemplate import (
     Action,
     Branch,
@@ -29,7 +30,6 @@ from app.personas.gotemplate import (
     Text,
     Variable,
 )
-from app.engine.chat_template import TemplateError
 
 
 class GoTemplateExecError(TemplateError):
@@ -39,7 +39,14 @@ class GoTemplateExecError(TemplateError):
 class GoStruct:
     """A Go struct value: fixed fields; optionally a ``String()`` method and a JSON form."""
 
-    def __init__(self, type_name: str, fields: dict[str, Any], *, json_value: Any = None, stringer: bool = False) -> None:
+    def __init__(
+        self,
+        type_name: str,
+        fields: dict[str, Any],
+        *,
+        json_value: Any = None,
+        stringer: bool = False,
+    ) -> None:
         self.type_name = type_name
         self.fields = fields
         self.json_value = json_value if json_value is not None else fields
@@ -124,7 +131,9 @@ def _to_json(v: Any) -> Any:
 
 def go_json(v: Any) -> str:
     """Go's ``json.Marshal``: compact, map keys sorted, ``<>&`` escaped."""
-    s = json.dumps(_to_json(v), separators=(",", ":"), ensure_ascii=False, sort_keys=isinstance(v, dict))
+    s = json.dumps(
+        _to_json(v), separators=(",", ":"), ensure_ascii=False, sort_keys=isinstance(v, dict)
+    )
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -236,7 +245,11 @@ def _sprintf(fmt: str, *args: Any) -> str:
         else:
             return f"%!{verb}({_kind(a)}={go_str(a, False)})"
         if width:
-            s = s.ljust(int(width)) if "-" in flags else s.rjust(int(width), "0" if "0" in flags else " ")
+            s = (
+                s.ljust(int(width))
+                if "-" in flags
+                else s.rjust(int(width), "0" if "0" in flags else " ")
+            )
         return s
 
     return _VERB.sub(one, fmt)
@@ -245,8 +258,12 @@ def _sprintf(fmt: str, *args: Any) -> str:
 def _html(*args: Any) -> str:
     s = _sprint(*args)
     return (
-        s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&#34;").replace("'", "&#39;").replace("\0", "\ufffd")
+        s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+        .replace("\0", "\ufffd")
     )
 
 
@@ -412,9 +429,7 @@ class Executor:
     @staticmethod
     def fields(v: Any, idents: tuple[str, ...]) -> Any:
         for name in idents:
-            if isinstance(v, dict):
-                v = v.get(name)
-            elif isinstance(v, GoStruct):
+            if isinstance(v, dict | GoStruct):
                 v = v.get(name)
             elif v is None:
                 raise GoTemplateExecError(f"nil pointer evaluating interface {{}}.{name}")

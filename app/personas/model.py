@@ -58,7 +58,9 @@ class Persona(BaseModel):
     adapters: tuple[str, ...] = Field((), description="LoRA adapter files (GGUF), absolute paths.")
     license: tuple[str, ...] = ()
     requires: str | None = Field(None, description="Minimum Ollama version (REQUIRES).")
-    collections: tuple[str, ...] = Field((), description="Document collections to search by default.")
+    collections: tuple[str, ...] = Field(
+        (), description="Document collections to search by default."
+    )
 
     @field_validator("name")
     @classmethod

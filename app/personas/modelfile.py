@@ -27,7 +27,16 @@ from app.personas.gotemplate import GoTemplateSyntaxError, UnsupportedTemplateEr
 from app.personas.model import DEFAULT_BASE, Persona, persona_from_dict
 from app.personas.ollama_template import compile_template
 
-INSTRUCTIONS = ("FROM", "PARAMETER", "SYSTEM", "TEMPLATE", "MESSAGE", "ADAPTER", "LICENSE", "REQUIRES")
+INSTRUCTIONS = (
+    "FROM",
+    "PARAMETER",
+    "SYSTEM",
+    "TEMPLATE",
+    "MESSAGE",
+    "ADAPTER",
+    "LICENSE",
+    "REQUIRES",
+)
 IGNORED_INSTRUCTIONS = ("DRAFT", "RENDERER", "PARSER")
 ROLES = ("system", "user", "assistant")
 HEARTH_KEYS = {"title": str, "description": str, "icon": str, "collections": list}
@@ -97,13 +106,19 @@ class _Scanner:
         if self.s.startswith('"""', self.i):
             end = self.s.find('"""', self.i + 3)
             if end < 0:
-                raise ModelfileError(f'{what}: unterminated triple quote (""" opened here is never closed).', line=start_line)
+                raise ModelfileError(
+                    f'{what}: unterminated triple quote (""" opened here is never closed).',
+                    line=start_line,
+                )
             out = self.s[self.i + 3 : end]
             self.line += out.count("\n")
             self.i = end + 3
             tail = self.rest_of_line()
             if tail.strip():
-                raise ModelfileError(f'{what}: unexpected text after the closing """: {tail.strip()!r}.', line=self.line)
+                raise ModelfileError(
+                    f'{what}: unexpected text after the closing """: {tail.strip()!r}.',
+                    line=self.line,
+                )
             return out
         if self.peek() == '"':
             end = self.s.find('"', self.i + 1)
@@ -114,7 +129,10 @@ class _Scanner:
             self.i = end + 1
             tail = self.rest_of_line()
             if tail.strip():
-                raise ModelfileError(f"{what}: unexpected text after the closing quote: {tail.strip()!r}.", line=self.line)
+                raise ModelfileError(
+                    f"{what}: unexpected text after the closing quote: {tail.strip()!r}.",
+                    line=self.line,
+                )
             return out
         return self.rest_of_line().strip()
 
@@ -139,7 +157,9 @@ def tokenize(text: str) -> tuple[list[Instruction], list[tuple[str, str, int]]]:
         if not word or sc.peek() not in " \t\n" or upper not in INSTRUCTIONS + IGNORED_INSTRUCTIONS:
             bad = word + sc.word(r"\S*")
             close = difflib.get_close_matches(bad.upper(), INSTRUCTIONS, n=1)
-            tip = f" Did you mean {close[0]}?" if close else f" Use one of {', '.join(INSTRUCTIONS)}."
+            tip = (
+                f" Did you mean {close[0]}?" if close else f" Use one of {', '.join(INSTRUCTIONS)}."
+            )
             raise ModelfileError(f"unknown instruction '{bad}'.{tip}", line=line)
         sc.skip(" \t")
         sub = None
@@ -168,13 +188,22 @@ def parse_modelfile(
     base_dir = (base_dir or Path.cwd()).resolve()
     instructions, extras = tokenize(text)
     warnings: list[str] = []
-    data: dict[str, Any] = {"name": name, "parameters": {}, "messages": [], "adapters": [], "license": []}
+    data: dict[str, Any] = {
+        "name": name,
+        "parameters": {},
+        "messages": [],
+        "adapters": [],
+        "license": [],
+    }
     from_line = 0
     for ins in instructions:
         n, v, line = ins.name, ins.value, ins.line
         if n == "FROM":
             if from_line:
-                raise ModelfileError(f"a second FROM (the first is on line {from_line}); a persona has one base model.", line=line)
+                raise ModelfileError(
+                    f"a second FROM (the first is on line {from_line}); a persona has one base model.",
+                    line=line,
+                )
             from_line = line
             data["base"] = _base(v, base_dir, line, check_files)
         elif n == "PARAMETER":
@@ -186,7 +215,9 @@ def parse_modelfile(
         elif n == "MESSAGE":
             role = (ins.sub or "").lower()
             if role not in ROLES:
-                raise ModelfileError(f"MESSAGE role must be system, user or assistant, not '{ins.sub}'.", line=line)
+                raise ModelfileError(
+                    f"MESSAGE role must be system, user or assistant, not '{ins.sub}'.", line=line
+                )
             data["messages"].append({"role": role, "content": v})
         elif n == "ADAPTER":
             data["adapters"].append(str(_adapter(v, base_dir, line, check_files)))
@@ -195,12 +226,19 @@ def parse_modelfile(
         elif n == "REQUIRES":
             m = _SEMVER.fullmatch(v)
             if not m:
-                raise ModelfileError(f"REQUIRES must be a version such as 0.14.0, not '{v}'.", line=line)
+                raise ModelfileError(
+                    f"REQUIRES must be a version such as 0.14.0, not '{v}'.", line=line
+                )
             data["requires"] = m.group(1)
         else:
-            warnings.append(f"Line {line}: {n} is an Ollama instruction Hearth does not use; ignored.")
+            warnings.append(
+                f"Line {line}: {n} is an Ollama instruction Hearth does not use; ignored."
+            )
     if not from_line:
-        raise ModelfileError("no FROM line: a Modelfile must name its base model (FROM).", hint=f"Write 'FROM {DEFAULT_BASE}' to use whichever model is chosen at run time.")
+        raise ModelfileError(
+            "no FROM line: a Modelfile must name its base model (FROM).",
+            hint=f"Write 'FROM {DEFAULT_BASE}' to use whichever model is chosen at run time.",
+        )
     for key, raw, line in extras:
         _extra(data, key, raw, line, warnings)
     try:
@@ -218,7 +256,11 @@ def _base(v: str, base_dir: Path, line: int, check: bool) -> str | None:
     p = _expand(v, base_dir)
     if check:
         if p.is_dir():
-            raise ModelfileError(f"FROM {v} is a folder; Hearth runs GGUF model files.", line=line, hint="Convert safetensors models to GGUF with llama.cpp's convert_hf_to_gguf.py.")
+            raise ModelfileError(
+                f"FROM {v} is a folder; Hearth runs GGUF model files.",
+                line=line,
+                hint="Convert safetensors models to GGUF with llama.cpp's convert_hf_to_gguf.py.",
+            )
         if not p.is_file():
             raise ModelfileError(f"FROM {v}: no model file at {p}.", line=line)
         with p.open("rb") as f:
@@ -231,12 +273,20 @@ def _adapter(v: str, base_dir: Path, line: int, check: bool) -> Path:
     p = _expand(v, base_dir)
     if check:
         if p.is_dir():
-            raise ModelfileError(f"ADAPTER {v} is a folder; Hearth needs a LoRA adapter in GGUF format.", line=line, hint="Convert it with llama.cpp's convert_lora_to_gguf.py.")
+            raise ModelfileError(
+                f"ADAPTER {v} is a folder; Hearth needs a LoRA adapter in GGUF format.",
+                line=line,
+                hint="Convert it with llama.cpp's convert_lora_to_gguf.py.",
+            )
         if not p.is_file():
             raise ModelfileError(f"ADAPTER file not found: {p}.", line=line)
         with p.open("rb") as f:
             if f.read(4) != b"GGUF":
-                raise ModelfileError(f"ADAPTER {p.name} is not a GGUF LoRA adapter.", line=line, hint="Convert it with llama.cpp's convert_lora_to_gguf.py.")
+                raise ModelfileError(
+                    f"ADAPTER {p.name} is not a GGUF LoRA adapter.",
+                    line=line,
+                    hint="Convert it with llama.cpp's convert_lora_to_gguf.py.",
+                )
     return p
 
 
@@ -262,9 +312,13 @@ def _check_template(src: str, line: int, warnings: list[str]) -> None:
         compile_template(src)
     except GoTemplateSyntaxError as exc:
         at = line + max(exc.line - 1, 0)
-        raise ModelfileError(f"TEMPLATE is not a valid Go template: {exc.message}", line=at) from None
+        raise ModelfileError(
+            f"TEMPLATE is not a valid Go template: {exc.message}", line=at
+        ) from None
     except UnsupportedTemplateError as exc:
-        warnings.append(f"Line {line}: {exc.message} The model's own chat template will be used instead.")
+        warnings.append(
+            f"Line {line}: {exc.message} The model's own chat template will be used instead."
+        )
 
 
 def _extra(data: dict[str, Any], key: str, raw: str, line: int, warnings: list[str]) -> None:
@@ -274,10 +328,14 @@ def _extra(data: dict[str, Any], key: str, raw: str, line: int, warnings: list[s
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
-        raise ModelfileError(f"hearth.{key} must be a JSON value (text in double quotes), not {raw!r}.", line=line) from None
+        raise ModelfileError(
+            f"hearth.{key} must be a JSON value (text in double quotes), not {raw!r}.", line=line
+        ) from None
     kind = HEARTH_KEYS[key]
     if not isinstance(value, kind) or (kind is list and not all(isinstance(x, str) for x in value)):
-        raise ModelfileError(f"hearth.{key} must be {'a list of names' if kind is list else 'text'}.", line=line)
+        raise ModelfileError(
+            f"hearth.{key} must be {'a list of names' if kind is list else 'text'}.", line=line
+        )
     data[key] = value
 
 
@@ -286,11 +344,16 @@ def quote(value: str, what: str = "value") -> str:
     """A value as the Modelfile parser reads it back unchanged."""
     if value and "\n" not in value and value == value.strip() and not value.startswith('"'):
         return value
+    triple_ok = '"""' not in value and not value.endswith('"')
+    if triple_ok and "\n" in value:
+        return f'"""{value}"""'
     if '"' not in value:
         return f'"{value}"'
-    if '"""' not in value and not value.endswith('"'):
+    if triple_ok:
         return f'"""{value}"""'
-    raise PersonaError(f"The {what} cannot be written to a Modelfile: it contains '\"\"\"' or ends with a quote.")
+    raise PersonaError(
+        f'The {what} cannot be written to a Modelfile: it contains \'"""\' or ends with a quote.'
+    )
 
 
 def _param_text(value: Any) -> str:

@@ -119,8 +119,16 @@ def _tool_call(tc: dict[str, Any], index: int) -> GoStruct:
     fn = tc.get("function") or {}
     args = _arguments(fn.get("arguments"))
     fields = {"Index": index, "Name": fn.get("name", ""), "Arguments": args}
-    func = GoStruct("api.ToolCallFunction", fields, json_value={"index": index, "name": fields["Name"], "arguments": dict(args)})
-    return GoStruct("api.ToolCall", {"ID": tc.get("id", ""), "Function": func}, json_value={"function": func.json_value})
+    func = GoStruct(
+        "api.ToolCallFunction",
+        fields,
+        json_value={"index": index, "name": fields["Name"], "arguments": dict(args)},
+    )
+    return GoStruct(
+        "api.ToolCall",
+        {"ID": tc.get("id", ""), "Function": func},
+        json_value={"function": func.json_value},
+    )
 
 
 def _message(m: ChatMessage | dict[str, Any]) -> dict[str, Any]:
@@ -162,16 +170,45 @@ def _tool(t: dict[str, Any]) -> GoStruct:
     fn = t.get("function") or {}
     params = fn.get("parameters") or {}
     props = {
-        k: GoStruct("api.ToolProperty", {"Type": v.get("type"), "Items": v.get("items"), "Description": v.get("description", ""), "Enum": v.get("enum")}, json_value=v)
+        k: GoStruct(
+            "api.ToolProperty",
+            {
+                "Type": v.get("type"),
+                "Items": v.get("items"),
+                "Description": v.get("description", ""),
+                "Enum": v.get("enum"),
+            },
+            json_value=v,
+        )
         for k, v in (params.get("properties") or {}).items()
     }
     pstruct = GoStruct(
         "api.ToolFunctionParameters",
-        {"Type": params.get("type", "object"), "Defs": params.get("$defs"), "Items": params.get("items"), "Required": params.get("required") or [], "Properties": props},
+        {
+            "Type": params.get("type", "object"),
+            "Defs": params.get("$defs"),
+            "Items": params.get("items"),
+            "Required": params.get("required") or [],
+            "Properties": props,
+        },
         json_value=params,
     )
-    func = GoStruct("api.ToolFunction", {"Name": fn.get("name", ""), "Description": fn.get("description", ""), "Parameters": pstruct}, json_value=fn, stringer=True)
-    return GoStruct("api.Tool", {"Type": t.get("type", "function"), "Items": None, "Function": func}, json_value=t, stringer=True)
+    func = GoStruct(
+        "api.ToolFunction",
+        {
+            "Name": fn.get("name", ""),
+            "Description": fn.get("description", ""),
+            "Parameters": pstruct,
+        },
+        json_value=fn,
+        stringer=True,
+    )
+    return GoStruct(
+        "api.Tool",
+        {"Type": t.get("type", "function"), "Items": None, "Function": func},
+        json_value=t,
+        stringer=True,
+    )
 
 
 def collate(messages: Sequence[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:

@@ -30,20 +30,66 @@ class ParamSpec:
 
 _SPECS = (
     ParamSpec("num_ctx", int, "n_ctx", "n_ctx", "Context window in tokens."),
-    ParamSpec("num_predict", int, "max_tokens", "max_tokens", "Most tokens to generate (-1: no limit, -2: fill the context)."),
-    ParamSpec("temperature", float, "sampling", "temperature", "Higher is more creative, 0 is greedy."),
+    ParamSpec(
+        "num_predict",
+        int,
+        "max_tokens",
+        "max_tokens",
+        "Most tokens to generate (-1: no limit, -2: fill the context).",
+    ),
+    ParamSpec(
+        "temperature", float, "sampling", "temperature", "Higher is more creative, 0 is greedy."
+    ),
     ParamSpec("top_k", int, "sampling", "top_k", "Sample from the K most likely tokens (0: off)."),
-    ParamSpec("top_p", float, "sampling", "top_p", "Nucleus sampling: smallest set with this total probability."),
-    ParamSpec("min_p", float, "sampling", "min_p", "Drop tokens less likely than min_p times the best one."),
+    ParamSpec(
+        "top_p",
+        float,
+        "sampling",
+        "top_p",
+        "Nucleus sampling: smallest set with this total probability.",
+    ),
+    ParamSpec(
+        "min_p",
+        float,
+        "sampling",
+        "min_p",
+        "Drop tokens less likely than min_p times the best one.",
+    ),
     ParamSpec("typical_p", float, "sampling", "typical_p", "Locally typical sampling (1: off)."),
-    ParamSpec("repeat_penalty", float, "sampling", "repeat_penalty", "Penalise repeated tokens (1: off)."),
-    ParamSpec("repeat_last_n", int, "sampling", "repeat_last_n", "How far back the repeat penalty looks (-1: whole context)."),
-    ParamSpec("presence_penalty", float, "sampling", "presence_penalty", "Penalise tokens already present."),
-    ParamSpec("frequency_penalty", float, "sampling", "frequency_penalty", "Penalise tokens by how often they appeared."),
+    ParamSpec(
+        "repeat_penalty", float, "sampling", "repeat_penalty", "Penalise repeated tokens (1: off)."
+    ),
+    ParamSpec(
+        "repeat_last_n",
+        int,
+        "sampling",
+        "repeat_last_n",
+        "How far back the repeat penalty looks (-1: whole context).",
+    ),
+    ParamSpec(
+        "presence_penalty",
+        float,
+        "sampling",
+        "presence_penalty",
+        "Penalise tokens already present.",
+    ),
+    ParamSpec(
+        "frequency_penalty",
+        float,
+        "sampling",
+        "frequency_penalty",
+        "Penalise tokens by how often they appeared.",
+    ),
     ParamSpec("mirostat", int, "sampling", "mirostat", "Mirostat sampling: 0 off, 1 or 2."),
     ParamSpec("mirostat_tau", float, "sampling", "mirostat_tau", "Mirostat target surprise."),
     ParamSpec("mirostat_eta", float, "sampling", "mirostat_eta", "Mirostat learning rate."),
-    ParamSpec("seed", int, "sampling", "seed", "Random seed: the same seed gives the same reply (-1: random)."),
+    ParamSpec(
+        "seed",
+        int,
+        "sampling",
+        "seed",
+        "Random seed: the same seed gives the same reply (-1: random).",
+    ),
     ParamSpec("stop", str, "stop", "stop", "Stop when the model writes this text (repeatable)."),
     ParamSpec("num_gpu", int, "load", "gpu_layers", "Layers to put on the GPU (-1: automatic)."),
     ParamSpec("num_thread", int, "load", "n_threads", "CPU threads (0: automatic)."),
@@ -55,8 +101,21 @@ PARAMS: dict[str, ParamSpec] = {s.name: s for s in _SPECS}
 
 #: Ollama parameters (current or retired) that have no effect in Hearth: accepted with a warning.
 IGNORED_PARAMS = frozenset(
-    {"num_keep", "main_gpu", "tfs_z", "penalize_newline", "numa", "low_vram", "f16_kv", "vocab_only",
-     "logits_all", "num_gqa", "rope_frequency_base", "rope_frequency_scale", "embedding_only"}
+    {
+        "num_keep",
+        "main_gpu",
+        "tfs_z",
+        "penalize_newline",
+        "numa",
+        "low_vram",
+        "f16_kv",
+        "vocab_only",
+        "logits_all",
+        "num_gqa",
+        "rope_frequency_base",
+        "rope_frequency_scale",
+        "embedding_only",
+    }
 )
 
 _INT = re.compile(r"[+-]?\d+")
@@ -99,8 +158,10 @@ def check(name: str, value: Any) -> Any:
     if spec is None:
         raise InvalidRequestError(unknown_parameter_message(name))
     ok_type = (
-        isinstance(value, int) and not isinstance(value, bool) if spec.type is int
-        else isinstance(value, int | float) and not isinstance(value, bool) if spec.type is float
+        isinstance(value, int) and not isinstance(value, bool)
+        if spec.type is int
+        else isinstance(value, int | float) and not isinstance(value, bool)
+        if spec.type is float
         else isinstance(value, spec.type)
     )
     if not ok_type:

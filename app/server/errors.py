@@ -138,6 +138,8 @@ def validation_message(errors: list[dict[str, Any]]) -> tuple[str, str | None]:
     kind = first.get("type", "")
     if kind == "json_invalid":
         return "The request body is not valid JSON.", None
+    if kind in ("model_attributes_type", "dict_type") and not loc:
+        return "The request body must be a JSON object.", None
     if kind == "missing":
         return f"Missing required parameter: '{param}'.", param
     if kind == "extra_forbidden":

@@ -46,6 +46,7 @@ class ModelController(QObject):
         self.relay.model_unloaded.connect(self._on_relay_model_unloaded)
         self.relay.load_progressed.connect(self.load_progressed)
         self._attached = False
+        self._detached = False
         self._cancel = False
         self.loading: str | None = None  # the name being loaded
         self.current_ref: str | None = None  # the name the loaded model was asked for
@@ -56,10 +57,18 @@ class ModelController(QObject):
         if self._attached:
             return
         svc = self.services.ensure_inference()
-        svc.add_listener(self.relay.on_service_event)
+        svc.add_listener(self._on_service_event)
         self._attached = True
         if svc.loaded is not None and self.current_ref is None:
             self.current_ref = str(svc.loaded.path)
+
+    def _on_service_event(self, kind: str, payload: Any) -> None:  # engine thread
+        if not self._detached:
+            self.relay.on_service_event(kind, payload)
+
+    def detach(self) -> None:
+        """Stop relaying engine events (the window is closing; the engine may live on)."""
+        self._detached = True
 
     @property
     def current(self) -> LoadedModel | None:

@@ -89,6 +89,9 @@ class MessageWidget(QFrame):
         self._branch_label.setObjectName("Muted")
         self._prev = self._tool("‹", "Previous version")
         self._next = self._tool("›", "Next version")
+        self._prev.clicked.connect(self._on_prev_clicked)
+        self._next.clicked.connect(self._on_next_clicked)
+        self._branch: Branch | None = None
         for w in (self._prev, self._branch_label, self._next):
             top.addWidget(w)
             w.hide()
@@ -160,15 +163,15 @@ class MessageWidget(QFrame):
         self._branch_label.setText(f"{branch.index + 1}/{branch.count}")
         self._prev.setEnabled(branch.previous is not None)
         self._next.setEnabled(branch.next is not None)
-        for b in (self._prev, self._next):
-            try:
-                b.clicked.disconnect()
-            except (RuntimeError, TypeError):
-                pass
-        if branch.previous:
-            self._prev.clicked.connect(lambda: self.action_triggered.emit("branch", branch.previous))
-        if branch.next:
-            self._next.clicked.connect(lambda: self.action_triggered.emit("branch", branch.next))
+        self._branch = branch
+
+    def _on_prev_clicked(self) -> None:
+        if self._branch is not None and self._branch.previous:
+            self.action_triggered.emit("branch", self._branch.previous)
+
+    def _on_next_clicked(self) -> None:
+        if self._branch is not None and self._branch.next:
+            self.action_triggered.emit("branch", self._branch.next)
 
     def _on_body_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == "copy":

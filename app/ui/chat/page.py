@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chats.export import import_file, write_export
 from app.chats.types import Conversation, Message
 from app.engine.types import (
     ChatMessage,
@@ -342,6 +341,13 @@ class ChatPage(QWidget):
 
         watch_future(self.services.inference.call(count), show, lambda e: self.meter_label.setText(one_line(e)))
 
+    def _on_panel_changed(self, system: str | None, params: dict) -> None:
+        if self.conv is None:
+            self.new_conversation()
+        assert self.conv is not None
+        self.conv = self.store.update_conversation(self.conv.id, system=system, params=params)
+        self.update_meter()
+
     # ------------------------------------------------------------ model events
     def _on_model_bar_model_chosen(self, name: str) -> None:
         if self.conv is not None:
@@ -418,6 +424,8 @@ class ChatPage(QWidget):
             self.export(conv_id, Path(path))
 
     def export(self, conv_id: str, path: Path) -> None:
+        from app.chats.export import write_export
+
         run_op(lambda: write_export(self.store, conv_id, path),
                lambda p: self.banner.show_message(f"Exported to {p}.", timeout_ms=8000),
                lambda e: self.banner.show_message(one_line(e), error=True))  # fmt: skip
@@ -428,6 +436,8 @@ class ChatPage(QWidget):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
+        from app.chats.export import import_file
+
         def done(conv: Conversation) -> None:
             self.list.refresh()
             self.open_conversation(conv.id)

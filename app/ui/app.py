@@ -1,0 +1,75 @@
+"""Start the desktop app: QApplication, services, theme, window; the engine after it shows.
+
+Nothing heavy is imported before the window is on screen: llama_cpp is loaded by the
+engine thread when a model loads, and torch/chromadb only by the documents feature.
+``python -m app.ui.app --measure-startup`` prints how long the window took to appear.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.ui import theme
+from app.ui.main_window import MainWindow
+from app.ui.services import AppServices
+
+log = logging.getLogger(__name__)
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Hearth")
+    app.setOrganizationName("Hearth")
+    app.setApplicationDisplayName("Hearth")
+    icon = theme.RESOURCES / "icons" / "hearth.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def build_window(services: AppServices | None = None) -> MainWindow:
+    """A ready window (not yet shown) over ``services`` (created from the user data folder if None)."""
+    services = services or AppServices.create()
+    app = QApplication.instance()
+    ui = services.settings.ui
+    theme.apply(app, ui.theme, ui.font_scale)
+    return MainWindow(services)
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    t0 = time.perf_counter()
+    argv = list(sys.argv if argv is None else argv)
+    measure = "--measure-startup" in argv
+    app = create_app([a for a in argv if a != "--measure-startup"])
+    win = build_window()
+    win.show()
+
+    def after_first_paint() -> None:
+        shown = time.perf_counter() - t0
+        log.info("window shown in %.3f s", shown)
+        if measure:
+            heavy = [m for m in ("llama_cpp", "torch", "chromadb", "sentence_transformers") if m in sys.modules]
+            print(
+                f"window_shown_s={shown:.3f} shown_at={time.time():.3f}"
+                f" heavy_modules={','.join(heavy) or 'none'}",
+                flush=True,
+            )
+            app.quit()
+            return
+        win.start()
+
+    QTimer.singleShot(0, after_first_paint)
+    try:
+        return int(app.exec())
+    finally:
+        win.services.close()
+
+
+if __name__ == "__main__":
+    sys.exit(run_app())

@@ -1,0 +1,244 @@
+"""The welcome page: detected hardware, the starter model that fits best, one-click download.
+
+Hardware detection, the network probe and the download all run off the GUI thread.
+The download goes through the models package's DownloadManager (resumable, verified,
+registered in the library); its progress arrives as data on a worker thread and is
+relayed here. Offline, the page explains how to add a GGUF from disk instead.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+from urllib.parse import urlparse
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.bridge import run_op
+from app.ui.errors import one_line
+from app.ui.services import AppServices
+
+
+def hardware_text(hw: Any, backend: str | None) -> str:
+    gpus = ", ".join(f"{g.name} ({g.vram_total / 2**30:.0f} GB)" for g in hw.gpus) or "none usable"
+    return (
+        f"<b>CPU</b> {hw.cpu_model} · {hw.physical_cores} cores<br>"
+        f"<b>Memory</b> {hw.ram_total / 2**30:.1f} GB ({hw.ram_available / 2**30:.1f} GB free)<br>"
+        f"<b>GPU</b> {gpus}" + (f"<br><b>Compute backend</b> {backend.upper()}" if backend else "")
+    )
+
+
+def _online(endpoint: str, timeout: float = 3.0) -> bool:
+    u = urlparse(endpoint)
+    try:
+        with socket.create_connection((u.hostname or "huggingface.co", u.port or 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+class _ProgressRelay(QObject):
+    progressed = Signal(object)  # DownloadProgress
+
+
+def format_progress(p: Any) -> str:
+    gb = 2**30
+    text = f"{p.done_bytes / gb:.2f} of {p.total_bytes / gb:.2f} GB"
+    if p.rate_bps:
+        text += f" · {p.rate_bps / 2**20:.1f} MB/s"
+    if p.eta_seconds is not None:
+        m, s = divmod(int(p.eta_seconds), 60)
+        text += f" · {m} min {s:02d} s left" if m else f" · {s} s left"
+    return text
+
+
+class FirstRunPage(QWidget):
+    model_ready = Signal(str)  # a library name or path to load, then open a chat with it
+    open_file_requested = Signal()
+    skipped = Signal()
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.choice: Any = None
+        self.task_id: str | None = None
+        self.manager: Any = None
+        self.relay = _ProgressRelay()
+        self.relay.progressed.connect(self._on_relay_progressed)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 32)
+        title = QLabel("Welcome to Hearth")
+        title.setObjectName("PageTitle")
+        outer.addWidget(title)
+        sub = QLabel("Chat with AI models that run entirely on this computer. Nothing you type leaves it.")
+        sub.setWordWrap(True)
+        outer.addWidget(sub)
+        self.hw_card, hw_lay = self._card("This computer")
+        self.hw_label = QLabel("Looking at your hardware…")
+        self.hw_label.setTextFormat(Qt.TextFormat.RichText)
+        hw_lay.addWidget(self.hw_label)
+        outer.addWidget(self.hw_card)
+        self.rec_card, rec_lay = self._card("Recommended first model")
+        self.rec_label = QLabel("Choosing a model that fits…")
+        self.rec_label.setWordWrap(True)
+        self.rec_label.setTextFormat(Qt.TextFormat.RichText)
+        rec_lay.addWidget(self.rec_label)
+        row = QHBoxLayout()
+        self.download_button = QPushButton("Download")
+        self.download_button.setEnabled(False)
+        self.download_button.clicked.connect(self.start_download)
+        row.addWidget(self.download_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        row.addWidget(self.progress, 1)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_download)
+        self.cancel_button.hide()
+        row.addWidget(self.cancel_button)
+        rec_lay.addLayout(row)
+        self.progress_label = QLabel("")
+        self.progress_label.setObjectName("Muted")
+        rec_lay.addWidget(self.progress_label)
+        outer.addWidget(self.rec_card)
+        self.disk_card, disk_lay = self._card("Already have a model?")
+        self.disk_label = QLabel(
+            "Drag a <b>.gguf</b> file onto this window, or choose one from disk. "
+            f"Files you put in <code>{services.paths.models_dir}</code> appear in your library."
+        )
+        self.disk_label.setWordWrap(True)
+        disk_lay.addWidget(self.disk_label)
+        drow = QHBoxLayout()
+        open_button = QPushButton("Choose a GGUF file…")
+        open_button.clicked.connect(self.open_file_requested)
+        drow.addWidget(open_button)
+        drow.addStretch(1)
+        skip = QPushButton("Skip for now")
+        skip.clicked.connect(self.skipped)
+        drow.addWidget(skip)
+        disk_lay.addLayout(drow)
+        outer.addWidget(self.disk_card)
+        outer.addStretch(1)
+        self._started = False
+
+    def _card(self, title: str) -> tuple[QFrame, QVBoxLayout]:
+        card = QFrame()
+        card.setObjectName("Card")
+        lay = QVBoxLayout(card)
+        t = QLabel(title)
+        t.setObjectName("CardTitle")
+        lay.addWidget(t)
+        return card, lay
+
+    def start(self) -> None:
+        """Detect hardware, pick the starter, probe the network (all in the background)."""
+        if self._started:
+            return
+        self._started = True
+        endpoint = self.services.settings.models.hf_endpoint or "https://huggingface.co"
+
+        def work() -> tuple[Any, Any, bool]:
+            from app.core.hardware import detect_hardware
+            from app.models.hub import hub_endpoint
+            from app.models.recommended import pick_starter
+
+            hw = self.services.hardware or detect_hardware()
+            return hw, pick_starter(hw), _online(hub_endpoint(endpoint))
+
+        run_op(work, self._on_probe_succeeded, self._on_probe_failed)
+
+    def _on_probe_succeeded(self, value: tuple[Any, Any, bool]) -> None:
+        hw, choice, online = value
+        self.services.hardware = self.services.hardware or hw
+        self.choice = choice
+        self.hw_label.setText(hardware_text(hw, self.services.backend))
+        m = choice.model
+        self.rec_label.setText(
+            f"<b>{m.name}</b> ({m.parameters}, {m.quant}, {m.size_bytes / 2**30:.1f} GB) — {m.why}<br>"
+            f"<span>{choice.fit.summary}</span><br><span>From {m.repo} · license {m.license}</span>"
+        )
+        self.download_button.setText(f"Download {m.name} ({m.size_bytes / 2**30:.1f} GB)")
+        self.download_button.setEnabled(online)
+        if not online:
+            self.set_offline()
+
+    def _on_probe_failed(self, exc: BaseException) -> None:
+        self.rec_label.setText(one_line(exc))
+
+    def set_offline(self) -> None:
+        self.progress_label.setText(
+            "You appear to be offline, so Hearth cannot download a model now. "
+            "Copy a .gguf file onto this computer (from a USB stick or another machine), then drag it onto "
+            "this window or use “Choose a GGUF file…” below."
+        )
+        self.progress_label.setWordWrap(True)
+
+    # ---------------------------------------------------------------- download
+    def _manager(self) -> Any:
+        if self.manager is None:
+            from app.models.downloads import DownloadManager
+            from app.models.hub import HubClient
+            from app.models.library import ModelLibrary
+
+            lib = ModelLibrary.from_settings(self.services.paths)
+            self.manager = DownloadManager(
+                self.services.paths, lib, HubClient(self.services.settings.models.hf_endpoint)
+            )
+            self.manager.subscribe(self.relay.progressed.emit)
+        return self.manager
+
+    def start_download(self) -> None:
+        if self.choice is None:
+            return
+        m = self.choice.model
+        self.download_button.setEnabled(False)
+        self.progress.show()
+        self.progress.setValue(0)
+        self.cancel_button.show()
+        self.progress_label.setText("Starting the download…")
+        run_op(lambda: self._manager().pull(m.repo, filename=m.file), self._on_pull_succeeded, self._on_pull_failed)
+
+    def _on_pull_succeeded(self, task_id: str) -> None:
+        self.task_id = task_id
+
+    def _on_pull_failed(self, exc: BaseException) -> None:
+        self._reset_download()
+        self.progress_label.setText(one_line(exc))
+
+    def cancel_download(self) -> None:
+        if self.task_id and self.manager is not None:
+            self.manager.cancel(self.task_id)
+
+    def _reset_download(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.download_button.setEnabled(self.choice is not None)
+
+    def _on_relay_progressed(self, p: Any) -> None:
+        if self.task_id is not None and p.id != self.task_id:
+            return
+        self.progress.setValue(int(p.fraction * 1000))
+        state = getattr(p.state, "value", p.state)
+        if state == "done":
+            self._reset_download()
+            self.progress_label.setText("Downloaded. Loading it…")
+            ref = p.entry.name if p.entry is not None else None
+            if ref:
+                self.model_ready.emit(ref)
+        elif state == "cancelled":
+            self._reset_download()
+            self.progress_label.setText("Download cancelled.")
+        elif state == "failed":
+            self._reset_download()
+            self.progress_label.setText(p.error or "The download failed.")
+        else:
+            self.progress_label.setText(f"{p.phase.capitalize()} · {format_progress(p)}")

@@ -1,0 +1,156 @@
+"""Chatting in the real window: streaming, stop, regenerate, branches, search, export, load errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from app.chats.store import ChatStore
+from app.core.paths import default_paths
+from tests.ui.conftest import set_params
+
+
+def send(qtbot: Any, win: Any, text: str, **params: Any) -> None:
+    page = win.chat_page
+    set_params(page, seed=7, max_tokens=params.pop("max_tokens", 24), **params)
+    page.composer.edit.setPlainText(text)
+    page.composer.send_button.click()
+    qtbot.waitUntil(lambda: page.handle is None, timeout=20000)
+
+
+def test_send_streams_a_reply_and_saves_both_messages(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    deltas: list[str] = []
+    set_params(page, seed=3, max_tokens=40)
+    page.composer.edit.setPlainText("Hello there")
+    page.composer.send_button.click()
+    assert page.handle is not None
+    assert page.composer.stop_button.isVisible()
+    page.relay.delta_received.connect(deltas.append)
+    # the user's message is on disk before the reply completes
+    saved = ChatStore(default_paths().chats_db)
+    assert [m.role for m in saved.path(page.conv.id)] == ["user"]
+    qtbot.waitUntil(lambda: page.handle is None, timeout=20000)
+    path = saved.path(page.conv.id)
+    assert [m.role for m in path] == ["user", "assistant"]
+    reply = path[-1]
+    assert reply.content and reply.content.startswith("".join(deltas))
+    assert reply.stats["completion_tokens"] > 0 and "decode_tok_s" in reply.stats
+    assert page.transcript.widgets[-1].text == reply.content
+    assert "tokens" in page.transcript.widgets[-1].stats_label.text()
+    assert "tok/s" in window.status.speed.text()
+    qtbot.waitUntil(lambda: "/ 1,024 tokens" in page.meter_label.text(), timeout=5000)
+    assert page.conv.title == "Hello there"
+    saved.close()
+
+
+def test_stop_mid_stream_keeps_the_partial_reply(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    set_params(page, seed=5, max_tokens=900)
+    page.composer.edit.setPlainText("Tell me a long story")
+    page.composer.send_button.click()
+    qtbot.waitUntil(lambda: bool(page.transcript._buffer or page.transcript._text), timeout=10000)
+    qtbot.keyClick(window, "Escape" if False else "\x1b") if False else page.stop()
+    qtbot.waitUntil(lambda: page.handle is None, timeout=10000)
+    last = page.store.path(page.conv.id)[-1]
+    assert last.role == "assistant" and last.finish_reason == "cancelled"
+    assert 0 < last.stats["completion_tokens"] < 900
+    assert "stopped" in page.transcript.widgets[-1].stats_label.text()
+
+
+def test_regenerate_adds_a_sibling_reply_with_arrows(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    send(qtbot, window, "Pick a number")
+    first = page.store.path(page.conv.id)[-1]
+    set_params(page, seed=99, max_tokens=24)
+    page.transcript.widgets[-1].buttons["regenerate"].click()
+    qtbot.waitUntil(lambda: page.handle is None, timeout=20000)
+    second = page.store.path(page.conv.id)[-1]
+    assert second.id != first.id and second.parent_id == first.parent_id
+    w = page.transcript.widgets[-1]
+    assert w._branch_label.text() == "2/2" and w._prev.isEnabled()
+    w._prev.click()
+    assert page.store.path(page.conv.id)[-1].id == first.id
+    assert page.transcript.widgets[-1]._branch_label.text() == "1/2"
+
+
+def test_edit_creates_a_branch_and_both_survive_a_restart(qtbot: Any, window: Any, services: Any) -> None:
+    page = window.chat_page
+    send(qtbot, window, "original question")
+    user = page.store.path(page.conv.id)[0]
+    page.edit_and_resend(user.id, "edited question")
+    qtbot.waitUntil(lambda: page.handle is None, timeout=20000)
+    conv_id = page.conv.id
+    # a fresh store on the same file, as after a restart
+    again = ChatStore(default_paths().chats_db)
+    path = again.path(conv_id)
+    assert [m.content for m in path][:1] == ["edited question"] and path[-1].role == "assistant"
+    br = again.branch(path[0].id)
+    assert br.count == 2
+    old = again.switch_to(br.previous)
+    assert [m.content for m in old][0] == "original question" and old[-1].role == "assistant"
+    again.close()
+
+
+def test_search_finds_a_conversation(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    c = page.store.create_conversation()
+    page.store.add_message(c.id, "user", "a question about marmalade recipes")
+    page.store.create_conversation("Other")
+    qtbot.keyClick(window, "k", modifier=qtbot_ctrl())
+    assert page.list.search.hasFocus() or window.focusWidget() is page.list.search
+    qtbot.keyClicks(page.list.search, "marmal")
+    qtbot.waitUntil(lambda: len(page.list.items()) == 1, timeout=3000)
+    item = page.list.items()[0]
+    assert "marmalade" in item.text(0)
+    page.list._on_tree_item_clicked(item)
+    assert page.conv.id == c.id
+
+
+def qtbot_ctrl() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.KeyboardModifier.ControlModifier
+
+
+def test_export_writes_markdown_and_import_reads_json(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    page = window.chat_page
+    send(qtbot, window, "Export me")
+    md = tmp_path / "chat.md"
+    page.export(page.conv.id, md)
+    qtbot.waitUntil(md.exists, timeout=5000)
+    text = md.read_text()
+    assert text.startswith("# Export me") and "## You\n\nExport me" in text and "## Assistant" in text
+    js = tmp_path / "chat.json"
+    page.export(page.conv.id, js)
+    qtbot.waitUntil(js.exists, timeout=5000)
+    assert json.loads(js.read_text())["format"] == "hearth.conversation"
+    before = len(page.store.conversations())
+    page.import_path(js)
+    qtbot.waitUntil(lambda: len(page.store.conversations()) == before + 1, timeout=5000)
+
+
+def test_rename_and_delete_with_undo(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    c = page.new_conversation()
+    page.rename(c.id, "Trip")
+    assert page.store.conversation(c.id).title == "Trip"
+    page.delete_conversation(c.id)
+    assert c.id not in [x.id for x in page.store.conversations()]
+    assert "Deleted" in page.banner.text
+    page.banner.action.click()
+    assert c.id in [x.id for x in page.store.conversations()]
+
+
+def test_failed_load_shows_one_sentence_with_a_suggestion(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"this is not a model")
+    page = window.chat_page
+    page.new_conversation()
+    with qtbot.waitSignal(window.models.load_failed, timeout=10000) as sig:
+        window.add_and_load(bad)
+    message = sig.args[0]
+    assert page.banner.isVisible() and page.banner.text == message
+    assert "broken.gguf" in message or "GGUF" in message
+    assert str(tmp_path) in window.services.settings.models.folders
