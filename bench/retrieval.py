@@ -45,7 +45,10 @@ def recall_at(ranked: list[str], rel: dict[str, int], k: int = 100) -> float:
 
 def load_beir(data: Path) -> tuple[list[dict[str, str]], dict[str, str], dict[str, dict[str, int]]]:
     corpus = [json.loads(line) for line in (data / "corpus.jsonl").open(encoding="utf-8")]
-    queries = {q["_id"]: q["text"] for q in map(json.loads, (data / "queries.jsonl").open(encoding="utf-8"))}
+    queries = {
+        q["_id"]: q["text"]
+        for q in map(json.loads, (data / "queries.jsonl").open(encoding="utf-8"))
+    }
     qrels: dict[str, dict[str, int]] = {}
     with (data / "qrels" / "test.tsv").open(encoding="utf-8", newline="") as f:
         rows = csv.reader(f, delimiter="\t")
@@ -57,12 +60,20 @@ def load_beir(data: Path) -> tuple[list[dict[str, str]], dict[str, str], dict[st
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--mode", default="hybrid", choices=["dense", "keyword", "hybrid", "all"])
-    ap.add_argument("--home", type=Path, default=None, help="Hearth data folder holding the index (reused).")
-    ap.add_argument("--chunk-overlap", type=int, default=0, help="Abstracts are short: no overlap by default.")
-    ap.add_argument("--limit", type=int, default=0, help="Only the first N corpus documents (quick checks).")
+    ap.add_argument(
+        "--home", type=Path, default=None, help="Hearth data folder holding the index (reused)."
+    )
+    ap.add_argument(
+        "--chunk-overlap", type=int, default=0, help="Abstracts are short: no overlap by default."
+    )
+    ap.add_argument(
+        "--limit", type=int, default=0, help="Only the first N corpus documents (quick checks)."
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -72,7 +83,10 @@ def main() -> None:
         keep = {d["_id"] for d in corpus}
         qrels = {q: {d: r for d, r in rel.items() if d in keep} for q, rel in qrels.items()}
         qrels = {q: rel for q, rel in qrels.items() if rel}
-    home = args.home or Path(tempfile.gettempdir()) / f"hearth-bench-{args.data.resolve().name}-{len(corpus)}"
+    home = (
+        args.home
+        or Path(tempfile.gettempdir()) / f"hearth-bench-{args.data.resolve().name}-{len(corpus)}"
+    )
     os.environ["HEARTH_HOME"] = str(home)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -95,8 +109,12 @@ def main() -> None:
             now = time.perf_counter()
             if now - last[0] > 10 and not args.json:
                 last[0] = now
-                print(f"  indexing {p.files_done}/{p.files_total} files, {p.rate:.1f} chunks/s, "  # type: ignore[attr-defined]
-                      f"eta {p.eta_s or 0:.0f} s", file=sys.stderr, flush=True)  # type: ignore[attr-defined]
+                print(
+                    f"  indexing {p.files_done}/{p.files_total} files, {p.rate:.1f} chunks/s, "  # type: ignore[attr-defined]
+                    f"eta {p.eta_s or 0:.0f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )  # type: ignore[attr-defined]
 
         t0 = time.perf_counter()
         report = rag.add_sync("bench", [files], progress)
@@ -104,8 +122,11 @@ def main() -> None:
         info = rag.collection("bench")
         newly = len(report.added) + len(report.replaced)
         out["ingest"] = {
-            "new_docs": newly, "unchanged_docs": len(report.unchanged), "chunks": info.chunks,
-            "seconds": round(ingest_s, 1), "failed": len(report.failed),
+            "new_docs": newly,
+            "unchanged_docs": len(report.unchanged),
+            "chunks": info.chunks,
+            "seconds": round(ingest_s, 1),
+            "failed": len(report.failed),
         }
         out["docs_per_s"] = round(newly / ingest_s, 2) if newly else None
         out["chunks_per_s"] = round(report.chunks / ingest_s, 2) if report.chunks else None

@@ -67,6 +67,9 @@ class LlamaBackend:
         self._info: GGUFInfo | None = None
         self._template: ChatTemplate | None = None
         self._cached: list[int] = []  # tokens whose KV is in the cache (sequence 0)
+        # text and tokens of the last prompt plus its reply, so that the next turn of the
+        # same conversation reuses the reply's own tokens instead of a re-tokenization
+        self._history: tuple[str, list[int]] | None = None
         self._one: Any = None
         self._piece_buf = ctypes.create_string_buffer(256)
         self.loaded: LoadedModel | None = None
@@ -215,6 +218,7 @@ class LlamaBackend:
         self.n_vocab = int(L.llama_vocab_n_tokens(self._vocab))
         self._one = (L.llama_token * 1)()
         self._cached = []
+        self._history = None
         self._template = ChatTemplate(
             info.chat_template, bos_token=info.bos_token or "", eos_token=info.eos_token or ""
         )
@@ -254,6 +258,7 @@ class LlamaBackend:
         self._info = None
         self._template = None
         self._cached = []
+        self._history = None
         self.loaded = None
         gc.collect()
 
@@ -305,21 +310,44 @@ class LlamaBackend:
     def _tokenize_prompt(self, text: str) -> list[int]:
         info = self.info
         starts_with_bos = bool(info.bos_token) and text.startswith(info.bos_token or "")
-        return self.tokenize(text, add_bos=info.add_bos_token and not starts_with_bos, special=True)
+        full = self.tokenize(text, add_bos=info.add_bos_token and not starts_with_bos, special=True)
+        h = self._history
+        if h is None or len(text) <= len(h[0]) or not text.startswith(h[0]):
+            return full
+        # A follow-up turn: the previous prompt and reply keep the tokens they had, so
+        # the KV cache matches up to the end of the reply. Used only when it spells the
+        # same text as the plain tokenization.
+        spliced = h[1] + self.tokenize(text[len(h[0]) :], add_bos=False, special=True)
+        if spliced != full and self._detok_all(spliced) == self._detok_all(full):
+            return spliced
+        return full
 
-    def prompt_tokens(self, req: GenerationRequest) -> tuple[list[int], int]:
-        """Tokens for a request (applying its truncation policy) and the number of turns dropped."""
+    def _detok_all(self, tokens: list[int]) -> str:
+        import llama_cpp as L
+
+        arr = (L.llama_token * len(tokens))(*tokens)
+        cap = len(tokens) * 16 + 16
+        buf = ctypes.create_string_buffer(cap)
+        n = L.llama_detokenize(self._vocab, arr, len(tokens), buf, cap, False, True)
+        if n < 0:
+            buf = ctypes.create_string_buffer(-n)
+            n = L.llama_detokenize(self._vocab, arr, len(tokens), buf, -n, False, True)
+        return buf.raw[:n].decode("utf-8", errors="replace")
+
+    def _prepare(self, req: GenerationRequest) -> tuple[str, list[int], int]:
+        """(prompt text, tokens, turns dropped), applying the request's truncation policy."""
         self._require()
         if req.prompt is not None:
             toks = self._tokenize_prompt(req.prompt)
             self._check_fits(len(toks), req)
-            return toks, 0
+            return req.prompt, toks, 0
         messages = list(req.messages)
         dropped = 0
         while True:
-            toks = self._tokenize_prompt(self.render_chat(messages, req))
+            text = self.render_chat(messages, req)
+            toks = self._tokenize_prompt(text)
             if self._fits(len(toks), req):
-                return toks, dropped
+                return text, toks, dropped
             droppable = [i for i, m in enumerate(messages) if m.role not in ("system", "developer")]
             if req.truncation is TruncationPolicy.ERROR or len(droppable) <= 1:
                 self._check_fits(len(toks), req)
@@ -332,6 +360,11 @@ class LlamaBackend:
                 self._check_fits(len(toks), req)
             dropped += end - first
             del messages[first:end]
+
+    def prompt_tokens(self, req: GenerationRequest) -> tuple[list[int], int]:
+        """Tokens for a request (applying its truncation policy) and the number of turns dropped."""
+        _text, toks, dropped = self._prepare(req)
+        return toks, dropped
 
     def _fits(self, n_prompt: int, req: GenerationRequest) -> bool:
         need = n_prompt + (req.max_tokens if req.max_tokens is not None else 1)
@@ -371,6 +404,7 @@ class LlamaBackend:
 
         L.llama_memory_clear(self._mem, True)
         self._cached = []
+        self._history = None
 
     def _reuse_prefix(self, tokens: list[int]) -> int:
         """Keep the KV cache for the longest common prefix; return how many tokens are reused."""
@@ -402,7 +436,9 @@ class LlamaBackend:
 
         self._require()
         t_start = time.perf_counter()
-        tokens, dropped = self.prompt_tokens(req)
+        prompt_text, tokens, dropped = self._prepare(req)
+        generated: list[int] = []
+        raw_text: list[str] = []
         n_prompt = len(tokens)
         budget = self.n_ctx - n_prompt
         max_new = budget if req.max_tokens is None else min(req.max_tokens, budget)
@@ -458,8 +494,10 @@ class LlamaBackend:
                     finish = FinishReason.STOP
                     break
                 n_gen += 1
+                generated.append(tok)
                 raw = self.token_bytes(tok)
                 piece = decoder.decode(raw)
+                raw_text.append(piece)
                 if req.logprobs is not None:
                     lps.append(self._logprob(tok, raw, req.logprobs))
                 safe = matcher.feed(piece) if piece else ""
@@ -480,7 +518,8 @@ class LlamaBackend:
                 cached.append(tok)
         finally:
             chain.close()
-        tail = matcher.flush() + (decoder.decode(b"", final=True) if not matcher.stopped else "")
+        final = decoder.decode(b"", final=True) if not matcher.stopped else ""
+        tail = matcher.flush() + final
         if tail:
             out.append(tail)
             emit(TextDelta(tail))
@@ -496,7 +535,12 @@ class LlamaBackend:
             decode_s=max(t_last - t_first, 0.0),
             queue_s=queue_s,
         )
-        return GenerationResult("".join(out), finish, stats, dropped, tuple(lps))
+        text = "".join(out)
+        if not matcher.stopped and text == "".join(raw_text) + final:
+            self._history = (prompt_text + text, tokens + generated)
+        else:  # the reply was cut by a stop string: only the prompt is reusable as-is
+            self._history = (prompt_text, list(tokens))
+        return GenerationResult(text, finish, stats, dropped, tuple(lps))
 
     def _logprob(self, tok: int, raw: bytes, top_n: int) -> TokenLogprob:
         import llama_cpp as L

@@ -137,7 +137,10 @@ class GenerationRequest:
             raise InvalidRequestError("A request needs either messages or a prompt.")
         if self.max_tokens is not None and self.max_tokens < 0:
             raise InvalidRequestError("max_tokens must be >= 0.")
-        if sum(1 for x in (self.grammar, self.json_schema) if x is not None) + int(self.json_mode) > 1:
+        if (
+            sum(1 for x in (self.grammar, self.json_schema) if x is not None) + int(self.json_mode)
+            > 1
+        ):
             raise InvalidRequestError("Use only one of grammar, json_schema and json mode.")
         if self.logprobs is not None and not 0 <= self.logprobs <= 20:
             raise InvalidRequestError("top_logprobs must be between 0 and 20.")

@@ -15,10 +15,25 @@ callers can fall back to the model's own chat template.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.engine.chat_template import TemplateError
+from app.personas.gotemplate_nodes import (
+    Action,
+    Branch,
+    Chain,
+    Command,
+    Dot,
+    Field,
+    Identifier,
+    ListNode,
+    Literal,
+    LoopControl,
+    Pipe,
+    Text,
+    Variable,
+)
 
 #: functions Go's text/template and Ollama define that Hearth evaluates
 SUPPORTED_FUNCS = frozenset(
@@ -26,6 +41,24 @@ SUPPORTED_FUNCS = frozenset(
 )
 #: functions Go defines that Hearth does not evaluate (the template falls back)
 UNSUPPORTED_FUNCS = frozenset({"call", "js"})
+__all__ = [
+    "Action",
+    "Branch",
+    "Chain",
+    "Command",
+    "Dot",
+    "Field",
+    "GoTemplateSyntaxError",
+    "Identifier",
+    "ListNode",
+    "Literal",
+    "LoopControl",
+    "Pipe",
+    "Text",
+    "UnsupportedTemplateError",
+    "Variable",
+    "parse",
+]
 UNSUPPORTED_KEYWORDS = frozenset({"define", "template", "block"})
 _KEYWORDS = (
     frozenset({"if", "else", "end", "range", "with", "break", "continue"}) | UNSUPPORTED_KEYWORDS
@@ -47,79 +80,6 @@ class UnsupportedTemplateError(TemplateError):
     """Valid Go template, but it uses a construct Hearth does not render."""
 
     code = "template_unsupported"
-
-
-# --------------------------------------------------------------------- nodes
-@dataclass
-class Text:
-    text: str
-
-
-@dataclass
-class Field:
-    idents: tuple[str, ...]
-
-
-@dataclass
-class Variable:
-    idents: tuple[str, ...]  # ("$x", "A", "B") for $x.A.B
-
-
-@dataclass
-class Dot:
-    pass
-
-
-@dataclass
-class Identifier:
-    name: str
-
-
-@dataclass
-class Literal:
-    value: Any
-
-
-@dataclass
-class Chain:
-    node: Any  # a Pipe (parenthesised)
-    fields: tuple[str, ...]
-
-
-@dataclass
-class Command:
-    args: list[Any]
-
-
-@dataclass
-class Pipe:
-    decl: list[str] = field(default_factory=list)
-    is_assign: bool = False
-    cmds: list[Command] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class Action:
-    pipe: Pipe
-
-
-@dataclass
-class Branch:
-    kind: str  # "if" | "range" | "with"
-    pipe: Pipe
-    body: ListNode
-    else_body: ListNode | None = None
-
-
-@dataclass
-class LoopControl:
-    kind: str  # "break" | "continue"
-
-
-@dataclass
-class ListNode:
-    nodes: list[Any] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------- lexer

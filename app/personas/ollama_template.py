@@ -28,7 +28,8 @@ from typing import Any
 from app.engine.chat_template import TemplateError
 from app.engine.types import ChatMessage
 from app.personas import gotemplate as gt
-from app.personas.gotemplate_exec import Executor, GoStruct, JsonMap
+from app.personas.gotemplate_exec import Executor
+from app.personas.gotemplate_funcs import GoStruct, JsonMap
 
 
 @dataclass(frozen=True)

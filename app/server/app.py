@@ -7,6 +7,7 @@ run it with :class:`app.server.runner.ServerThread`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,14 @@ def create_app(
     *,
     router: ModelRouter | None = None,
     load_defaults: dict[str, Any] | None = None,
+    rag: Callable[[], Any] | None = None,
 ) -> FastAPI:
-    """An app serving ``service``. ``router`` lets tests and the GUI supply their own model resolution."""
+    """An app serving ``service``.
+
+    ``router`` lets the GUI and tests supply their own model resolution; ``rag`` returns the
+    application's RagService for ``rag:<collection>`` model names (default: the server opens
+    its own on first use and closes it with :meth:`ServerState.close`).
+    """
     config = config or ServerConfig()
     router = router or ModelRouter(
         service,

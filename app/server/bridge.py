@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Future
 from typing import Any
 
 from starlette.requests import Request
@@ -18,6 +19,7 @@ from app.core.errors import NoModelLoadedError
 from app.engine.presets import ResolvedModel
 from app.engine.service import GenerationHandle
 from app.engine.types import Event, Failed, Finished, GenerationRequest, GenerationResult, TextDelta
+from app.server.errors import APIError
 from app.server.models import ModelRouter, Target
 
 DISCONNECT_POLL_S = 0.25
@@ -48,13 +50,33 @@ class Generation:
         build: Callable[[ResolvedModel], GenerationRequest],
         request: Request | None = None,
     ) -> Generation:
-        loop = asyncio.get_running_loop()
+        """Submit through the model router (resolving, and swapping models if needed)."""
+        return cls.attach(lambda on_event: router.submit(model, build, on_event), request)
+
+    @classmethod
+    def attach(
+        cls,
+        submit: Callable[[Callable[[Event], None]], tuple[GenerationHandle, Target]],
+        request: Request | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> Generation:
+        """Read a generation that ``submit(on_event)`` queues (for callers such as RAG answers).
+
+        Pass the server's ``loop`` when calling from a worker thread (a blocking ``submit``).
+        """
+        loop = loop or asyncio.get_running_loop()
         q: asyncio.Queue[Event] = asyncio.Queue()
+        finished: Future[GenerationResult | None] = Future()
 
         def on_event(ev: Event) -> None:  # engine thread
             loop.call_soon_threadsafe(q.put_nowait, ev)
+            if isinstance(ev, Finished | Failed) and not finished.done():
+                finished.set_result(ev.result if isinstance(ev, Finished) else None)
 
-        handle, target = router.submit(model, build, on_event)
+        handle, target = submit(on_event)
+        if request is not None:
+            # lets the request log account for a generation that outlives its client
+            request.scope.setdefault("state", {})["hearth_generation"] = (finished, target.name)
         return cls(handle, target, q, request)
 
     def _error(self, exc: BaseException) -> BaseException:
@@ -70,7 +92,10 @@ class Generation:
             except TimeoutError:
                 if self._request is not None and await self._request.is_disconnected():
                     self.handle.cancel()
-                    raise asyncio.CancelledError("client disconnected") from None
+                    # 499 (nginx's "client closed request"): logged, never delivered
+                    raise APIError(
+                        "The client disconnected.", status=499, code="client_disconnected"
+                    ) from None
 
     async def first(self) -> None:
         """Wait for the first event; raise the request's error if it failed before any output.

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.core.errors import (
+    CollectionNotFoundError,
     ContextOverflowError,
+    EmbeddingModelError,
     HearthError,
     InsufficientMemoryError,
     InvalidRequestError,
@@ -22,6 +24,7 @@ from app.core.errors import (
     ModelNotFoundError,
     NoModelLoadedError,
     QueueFullError,
+    RagError,
     ServiceClosedError,
 )
 
@@ -77,6 +80,9 @@ class ErrorInfo:
 _TABLE: tuple[tuple[type[BaseException], int, str], ...] = (
     (ContextOverflowError, 400, "invalid_request_error"),
     (ModelNotFoundError, 404, "invalid_request_error"),
+    (CollectionNotFoundError, 404, "invalid_request_error"),
+    (EmbeddingModelError, 503, "server_error"),
+    (RagError, 400, "invalid_request_error"),
     (InvalidRequestError, 400, "invalid_request_error"),
     (ModelFileError, 400, "invalid_request_error"),
     (NoModelLoadedError, 400, "invalid_request_error"),

@@ -63,7 +63,22 @@ class AccessLogMiddleware:
             if logged:
                 return
             logged = True
-            extra: dict[str, Any] = scope["state"].get("hearth_log", {})
+            pending = scope["state"].get("hearth_generation")
+            if pending is not None and "completion_tokens" not in scope["state"].get(
+                "hearth_log", {}
+            ):
+                # the client left before the end: log once the engine has stopped the generation
+                pending[0].add_done_callback(lambda f: write(f.result(), pending[1]))
+                return
+            write(None, None)
+
+        def write(result: Any, model: str | None) -> None:
+            extra: dict[str, Any] = dict(scope["state"].get("hearth_log", {}))
+            if result is not None:
+                extra.setdefault("model", model)
+                extra.setdefault("prompt_tokens", result.stats.prompt_tokens)
+                extra.setdefault("completion_tokens", result.stats.completion_tokens)
+                extra.setdefault("finish_reason", result.finish_reason.value)
             latency = time.perf_counter() - t0
             route = route_label(scope)
             self.metrics.request_done(route, status, latency)

@@ -7,15 +7,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.core.errors import InvalidRequestError
 from app.engine.presets import ResolvedModel
 from app.engine.types import (
-    ChatMessage,
     GenerationRequest,
     GenerationResult,
     TextDelta,
@@ -23,174 +22,19 @@ from app.engine.types import (
 )
 from app.server.bridge import Generation
 from app.server.errors import APIError, describe, openai_body
-from app.server.openai_schemas import ChatCompletionRequest, Message, NamedToolChoice
-from app.server.state import ServerState, finish_reason, get_state, sampling, stops, with_preamble
+from app.server.openai_chat_build import ToolPlan, build_request, to_messages
+from app.server.openai_schemas import ChatCompletionRequest
+from app.server.rag_chat import RagRun, is_rag_model, start_rag
+from app.server.state import ServerState, finish_reason, get_state, sampling, stops
 from app.server.tools import (
     AutoToolDetector,
     ParsedCall,
     ToolMode,
-    call_schema,
     calls_from_constrained,
-    instructions,
     new_call_id,
-    params_schema,
 )
 
 router = APIRouter()
-
-
-@dataclass(frozen=True)
-class ToolPlan:
-    mode: ToolMode
-    names: frozenset[str] = frozenset()
-    named: str | None = None
-
-
-def _text(m: Message) -> str:
-    if m.content is None:
-        return ""
-    if isinstance(m.content, str):
-        return m.content
-    parts = []
-    for p in m.content:
-        if p.type in ("text", "input_text"):
-            parts.append(p.text or "")
-        else:
-            raise APIError(
-                f"This server cannot read '{p.type}' content; send text only.", param="messages"
-            )
-    return "".join(parts)
-
-
-def _args_obj(arguments: str | dict[str, Any]) -> Any:
-    if isinstance(arguments, dict):
-        return arguments
-    try:
-        return json.loads(arguments) if arguments.strip() else {}
-    except ValueError:
-        return arguments
-
-
-def to_messages(msgs: list[Message]) -> list[ChatMessage]:
-    out = []
-    for m in msgs:
-        role = "tool" if m.role == "function" else m.role
-        calls = tuple(
-            {
-                "id": tc.id or f"call_{i}",
-                "type": "function",
-                "function": {
-                    "name": tc.function.name,
-                    "arguments": _args_obj(tc.function.arguments),
-                },
-            }
-            for i, tc in enumerate(m.tool_calls or [])
-        )
-        out.append(
-            ChatMessage(role, _text(m), name=m.name, tool_calls=calls, tool_call_id=m.tool_call_id)
-        )
-    return out
-
-
-def plan_tools(
-    body: ChatCompletionRequest,
-) -> tuple[ToolPlan, dict[str, Any] | None, list[dict[str, Any]]]:
-    """(tool plan, JSON schema to constrain output with, functions to tell the template about)."""
-    functions = [t.function.model_dump(exclude_none=True) for t in body.tools or []]
-    choice = body.tool_choice or ("auto" if functions else "none")
-    if isinstance(choice, NamedToolChoice):
-        fn = next((f for f in functions if f["name"] == choice.function.name), None)
-        if fn is None:
-            raise APIError(
-                f"tool_choice names '{choice.function.name}', which is not in tools.",
-                param="tool_choice",
-            )
-        return (
-            ToolPlan(ToolMode.NAMED, frozenset([fn["name"]]), fn["name"]),
-            params_schema(fn),
-            functions,
-        )
-    if choice != "none" and not functions:
-        raise APIError(f"tool_choice '{choice}' needs a non-empty tools list.", param="tool_choice")
-    if choice == "none":
-        return ToolPlan(ToolMode.NONE), None, []
-    names = frozenset(f["name"] for f in functions)
-    if choice == "required":
-        parallel = body.parallel_tool_calls is True
-        return ToolPlan(ToolMode.REQUIRED, names), call_schema(functions, parallel), functions
-    return ToolPlan(ToolMode.AUTO, names), None, functions
-
-
-def build_request(
-    body: ChatCompletionRequest, resolved: ResolvedModel, template_knows_tools: bool
-) -> tuple[GenerationRequest, ToolPlan]:
-    if body.n not in (None, 1):
-        raise APIError(
-            "Only n=1 is supported: this server generates one choice per request.", param="n"
-        )
-    plan, tool_schema, functions = plan_tools(body)
-    schema: dict[str, Any] | None = None
-    json_mode = False
-    rf = body.response_format
-    if rf is not None and rf.type == "json_schema":
-        if rf.json_schema is None or rf.json_schema.schema_ is None:
-            raise APIError("response_format json_schema needs a 'schema'.", param="response_format")
-        schema = rf.json_schema.schema_
-    elif rf is not None and rf.type == "json_object":
-        json_mode = True
-    if tool_schema is not None:
-        if schema is not None or json_mode or body.grammar:
-            raise APIError(
-                "A required or named tool call cannot be combined with response_format.",
-                param="tool_choice",
-            )
-        schema = tool_schema
-    if body.grammar and (schema is not None or json_mode):
-        raise APIError("Use either grammar or response_format, not both.", param="grammar")
-    messages = with_preamble(resolved, to_messages(body.messages))
-    if functions and not template_knows_tools:
-        note = instructions(functions, plan.mode)
-        if messages and messages[0].role in ("system", "developer"):
-            messages[0] = ChatMessage(messages[0].role, messages[0].content + "\n\n" + note)
-        else:
-            messages.insert(0, ChatMessage("system", note))
-    logprobs = None
-    if body.logprobs:
-        logprobs = body.top_logprobs or 0
-    elif body.top_logprobs:
-        raise APIError("top_logprobs needs logprobs: true.", param="top_logprobs")
-    try:
-        bias = tuple((int(k), float(v)) for k, v in (body.logit_bias or {}).items())
-    except ValueError:
-        raise APIError("logit_bias keys must be token ids.", param="logit_bias") from None
-    params = sampling(
-        resolved,
-        temperature=body.temperature,
-        top_p=body.top_p,
-        top_k=body.top_k,
-        min_p=body.min_p,
-        typical_p=body.typical_p,
-        repeat_penalty=body.repeat_penalty,
-        presence_penalty=body.presence_penalty,
-        frequency_penalty=body.frequency_penalty,
-        seed=body.seed,
-        logit_bias=bias or None,
-    )
-    max_tokens = (
-        body.max_completion_tokens if body.max_completion_tokens is not None else body.max_tokens
-    )
-    req = GenerationRequest(
-        messages=tuple(messages),
-        sampling=params,
-        max_tokens=max_tokens if max_tokens is not None else resolved.max_tokens,
-        stop=stops(body.stop, resolved),
-        grammar=body.grammar,
-        json_schema=schema,
-        json_mode=json_mode,
-        logprobs=logprobs,
-        tools=tuple({"type": "function", "function": f} for f in functions),
-    )
-    return req, plan
 
 
 def logprob_entry(lp: TokenLogprob) -> dict[str, Any]:
@@ -235,11 +79,43 @@ def _resolve_calls(text: str, plan: ToolPlan) -> list[ParsedCall] | None:
     return None
 
 
-@router.post("/v1/chat/completions", response_model=None)
-async def chat_completions(
-    body: ChatCompletionRequest, request: Request
-) -> JSONResponse | StreamingResponse:
-    state = get_state(request)
+async def _start(
+    state: ServerState, body: ChatCompletionRequest, request: Request
+) -> tuple[Generation, ToolPlan, RagRun | None]:
+    if is_rag_model(body.model):
+        if body.tools or body.response_format or body.grammar:
+            raise APIError(
+                "Tools and response_format cannot be used with a rag: model.", param="model"
+            )
+        if body.n not in (None, 1):
+            raise APIError(
+                "Only n=1 is supported: this server generates one choice per request.", param="n"
+            )
+        lm = state.service.loaded
+        resolved = ResolvedModel(path=lm.path) if lm else ResolvedModel(path=Path(body.model))
+        params = sampling(
+            resolved,
+            temperature=body.temperature,
+            top_p=body.top_p,
+            top_k=body.top_k,
+            min_p=body.min_p,
+            seed=body.seed,
+        )
+        max_tokens = (
+            body.max_completion_tokens
+            if body.max_completion_tokens is not None
+            else body.max_tokens
+        )
+        run = await start_rag(
+            state,
+            request,
+            body.model,
+            to_messages(body.messages),
+            max_tokens=max_tokens,
+            sampling=params,
+            stop=stops(body.stop, resolved),
+        )
+        return run.generation, ToolPlan(ToolMode.NONE), run
     state.admit()
     knows_tools = state.template_knows_tools()
     plans: list[ToolPlan] = []
@@ -249,68 +125,88 @@ async def chat_completions(
         plans.append(plan)
         return req
 
-    t0 = time.perf_counter()
     gen = Generation.start(state.router, body.model, build, request)
-    plan = plans[0]
+    return gen, plans[0], None
+
+
+@router.post("/v1/chat/completions", response_model=None)
+async def chat_completions(
+    body: ChatCompletionRequest, request: Request
+) -> JSONResponse | StreamingResponse:
+    state = get_state(request)
+    t0 = time.perf_counter()
+    gen, plan, rag = await _start(state, body, request)
     await gen.first()
     cid = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
     model = gen.target.name
     prompt_log = body.messages[-1].model_dump_json() if state.config.log_prompts else None
-    if not body.stream:
-        text, lps, res = await gen.collect()
-        state.record(request, model, res, prompt_log, time.perf_counter() - t0)
-        message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
-        reason = finish_reason(res)
-        calls = _resolve_calls(text, plan)
-        if calls:
-            message = {
-                "role": "assistant",
-                "content": None,
-                "refusal": None,
-                "tool_calls": [tool_call_json(c) for c in calls],
-            }
-            reason = "tool_calls"
-        elif plan.mode in (ToolMode.NAMED, ToolMode.REQUIRED) and reason == "stop":
-            raise InvalidRequestError(
-                "The model's tool call could not be read."
-            )  # pragma: no cover
-        choice = {
-            "index": 0,
-            "message": message,
-            "logprobs": {"content": [logprob_entry(lp) for lp in lps], "refusal": None}
-            if body.logprobs
-            else None,
-            "finish_reason": reason,
-        }
-        return JSONResponse(
-            {
-                "id": cid,
-                "object": "chat.completion",
-                "created": created,
-                "model": model,
-                "system_fingerprint": state.fingerprint,
-                "choices": [choice],
-                "usage": usage(res),
-            }
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        meta = StreamMeta(cid, created, model, include_usage, bool(body.logprobs), prompt_log, t0)
+        return StreamingResponse(
+            _stream(state, request, gen, plan, meta, rag),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache"},
         )
-    include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    stream = _stream(
-        state,
-        request,
-        gen,
-        plan,
-        cid,
-        created,
-        model,
-        include_usage,
-        bool(body.logprobs),
-        prompt_log,
-        t0,
+    text, lps, res = await gen.collect()
+    state.record(request, model, res, prompt_log, time.perf_counter() - t0)
+    message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+    reason = finish_reason(res)
+    calls = _resolve_calls(text, plan)
+    if calls:
+        message = {
+            "role": "assistant",
+            "content": None,
+            "refusal": None,
+            "tool_calls": [tool_call_json(c) for c in calls],
+        }
+        reason = "tool_calls"
+    logprobs = (
+        {"content": [logprob_entry(lp) for lp in lps], "refusal": None} if body.logprobs else None
     )
-    return StreamingResponse(
-        stream, media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
-    )
+    reply: dict[str, Any] = {
+        "id": cid,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "system_fingerprint": state.fingerprint,
+        "choices": [
+            {"index": 0, "message": message, "logprobs": logprobs, "finish_reason": reason}
+        ],
+        "usage": usage(res),
+    }
+    if rag is not None:
+        reply.update(rag.citations(text))
+    return JSONResponse(reply)
+
+
+@dataclass(frozen=True)
+class StreamMeta:
+    cid: str
+    created: int
+    model: str
+    include_usage: bool
+    want_logprobs: bool
+    prompt_log: str | None
+    t0: float
+
+
+def _call_deltas(calls: list[ParsedCall]) -> list[dict[str, Any]]:
+    """Two deltas per call: id, type and name once (arguments empty), then the arguments."""
+    out: list[dict[str, Any]] = []
+    for i, c in enumerate(calls):
+        head = {
+            "index": i,
+            "id": c.id,
+            "type": "function",
+            "function": {"name": c.name, "arguments": ""},
+        }
+        out += [
+            {"tool_calls": [head]},
+            {"tool_calls": [{"index": i, "function": {"arguments": c.arguments}}]},
+        ]
+    return out
 
 
 async def _stream(
@@ -318,68 +214,49 @@ async def _stream(
     request: Request,
     gen: Generation,
     plan: ToolPlan,
-    cid: str,
-    created: int,
-    model: str,
-    include_usage: bool,
-    want_logprobs: bool,
-    prompt_log: str | None,
-    t0: float,
+    meta: StreamMeta,
+    rag: RagRun | None,
 ) -> AsyncIterator[str]:
+    base = {
+        "id": meta.cid,
+        "object": "chat.completion.chunk",
+        "created": meta.created,
+        "model": meta.model,
+        "system_fingerprint": state.fingerprint,
+    }
+
     def chunk(
         delta: dict[str, Any], reason: str | None = None, lps: list[TokenLogprob] | None = None
     ) -> str:
+        lp = {"content": [logprob_entry(x) for x in lps], "refusal": None} if lps else None
         c: dict[str, Any] = {
-            "id": cid,
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": model,
-            "system_fingerprint": state.fingerprint,
-            "choices": [
-                {
-                    "index": 0,
-                    "delta": delta,
-                    "logprobs": {"content": [logprob_entry(x) for x in lps], "refusal": None}
-                    if lps
-                    else None,
-                    "finish_reason": reason,
-                }
-            ],
+            **base,
+            "choices": [{"index": 0, "delta": delta, "logprobs": lp, "finish_reason": reason}],
         }
-        if include_usage:
+        if meta.include_usage:
             c["usage"] = None
         return f"data: {json.dumps(c, ensure_ascii=False)}\n\n"
 
     detector = AutoToolDetector(set(plan.names)) if plan.mode is ToolMode.AUTO else None
     named_call: ParsedCall | None = None
-    held: list[str] = []
+    text: list[str] = []
     yield chunk({"role": "assistant", "content": "" if plan.mode is not ToolMode.NAMED else None})
     try:
         async for ev in gen.events():
             if isinstance(ev, TextDelta):
-                lps = list(ev.logprobs) if want_logprobs else None
+                text.append(ev.text)
+                lps = list(ev.logprobs) if meta.want_logprobs else None
                 if plan.mode is ToolMode.NAMED:
-                    if named_call is None:
+                    if named_call is None:  # id and name once, then the arguments as they come
                         named_call = ParsedCall(new_call_id(), plan.named or "", "")
-                        yield chunk(
-                            {
-                                "tool_calls": [
-                                    {
-                                        "index": 0,
-                                        "id": named_call.id,
-                                        "type": "function",
-                                        "function": {"name": named_call.name, "arguments": ""},
-                                    }
-                                ]
-                            }
-                        )
+                        yield chunk(_call_deltas([named_call])[0])
                     if ev.text:
                         yield chunk(
                             {"tool_calls": [{"index": 0, "function": {"arguments": ev.text}}]},
                             lps=lps,
                         )
                 elif plan.mode is ToolMode.REQUIRED:
-                    held.append(ev.text)
+                    pass  # held until the constrained JSON is complete
                 elif detector is not None:
                     shown = detector.feed(ev.text)
                     if shown or lps:
@@ -389,70 +266,30 @@ async def _stream(
                 continue
             res = ev
             reason = finish_reason(res)
+            calls: list[ParsedCall] | None = None
             if plan.mode is ToolMode.NAMED and named_call is not None:
                 reason = "tool_calls" if reason == "stop" else reason
             elif plan.mode is ToolMode.REQUIRED:
-                calls = calls_from_constrained("".join(held), plan.mode, None)
-                if calls:
-                    for i, c in enumerate(calls):
-                        yield chunk(
-                            {
-                                "tool_calls": [
-                                    {
-                                        "index": i,
-                                        "id": c.id,
-                                        "type": "function",
-                                        "function": {"name": c.name, "arguments": ""},
-                                    }
-                                ]
-                            }
-                        )
-                        yield chunk(
-                            {"tool_calls": [{"index": i, "function": {"arguments": c.arguments}}]}
-                        )
-                    reason = "tool_calls"
-                else:
-                    yield chunk({"content": "".join(held)})
+                calls = calls_from_constrained("".join(text), plan.mode, None)
+                if not calls:
+                    yield chunk({"content": "".join(text)})
             elif detector is not None:
                 rest, calls = detector.finish()
-                if calls:
-                    for i, c in enumerate(calls):
-                        yield chunk(
-                            {
-                                "tool_calls": [
-                                    {
-                                        "index": i,
-                                        "id": c.id,
-                                        "type": "function",
-                                        "function": {"name": c.name, "arguments": ""},
-                                    }
-                                ]
-                            }
-                        )
-                        yield chunk(
-                            {"tool_calls": [{"index": i, "function": {"arguments": c.arguments}}]}
-                        )
-                    reason = "tool_calls"
-                elif rest:
+                if rest:
                     yield chunk({"content": rest})
-            yield chunk({}, reason)
-            if include_usage:
-                yield (
-                    "data: "
-                    + json.dumps(
-                        {
-                            "id": cid,
-                            "object": "chat.completion.chunk",
-                            "created": created,
-                            "model": model,
-                            "system_fingerprint": state.fingerprint,
-                            "choices": [],
-                            "usage": usage(res),
-                        }
-                    )
-                    + "\n\n"
-                )
-            state.record(request, model, res, prompt_log, time.perf_counter() - t0)
+            if calls:
+                for delta in _call_deltas(calls):
+                    yield chunk(delta)
+                reason = "tool_calls"
+            final = chunk({}, reason)
+            if rag is not None:  # sources and citations ride on the last chunk
+                data = json.loads(final[len("data: ") :])
+                data.update(rag.citations("".join(text)))
+                final = f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+            yield final
+            if meta.include_usage:
+                yield f"data: {json.dumps({**base, 'choices': [], 'usage': usage(res)})}\n\n"
+            state.record(request, meta.model, res, meta.prompt_log, time.perf_counter() - meta.t0)
     except Exception as exc:  # after the headers: report in-band, OpenAI style
         yield f"data: {json.dumps(openai_body(describe(exc)))}\n\n"
     yield "data: [DONE]\n\n"

@@ -80,6 +80,9 @@ class ServerThread:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout)
+        state = getattr(getattr(self._uv_config.app, "state", None), "hearth", None)
+        if state is not None:
+            state.close()
 
     def __enter__(self) -> ServerThread:
         return self.start()

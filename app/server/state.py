@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,31 @@ class ServerState:
     log: RequestLog
     started_at: float = field(default_factory=time.time)
     fingerprint: str = "fp_hearth"
+    rag_factory: Callable[[], Any] | None = None
     _tools_in_template: dict[Path, bool] = field(default_factory=dict)
+    _rag: Any = None
+    _owns_rag: bool = False
+
+    def rag_service(self) -> Any:
+        """The document-collection service (created on first use; blocking: call off the loop)."""
+        if self._rag is None:
+            if self.rag_factory is not None:
+                self._rag = self.rag_factory()
+            else:
+                from app.core.paths import default_paths
+                from app.core.settings import SettingsStore
+                from app.rag.service import RagService
+
+                paths = default_paths()
+                self._rag = RagService(paths, SettingsStore(paths).load().rag)
+                self._owns_rag = True
+        return self._rag
+
+    def close(self) -> None:
+        """Release what the server created itself (a RAG service it opened)."""
+        if self._rag is not None and getattr(self, "_owns_rag", False):
+            self._rag.close()
+            self._rag = None
 
     def template_knows_tools(self) -> bool:
         """Whether the loaded model's chat template renders ``tools`` itself (read once per file)."""

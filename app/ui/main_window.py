@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
             self.status.set_backend(v[1])
 
         run_op(probe, probed, lambda e: self.status.set_backend("unknown"))
+        from app.ui.chat import markdown
+
+        run_op(markdown.warm_up, name="hearth-warm-up")
         if self.stack.currentWidget() is self.first_run_page:
             self.first_run_page.start()
         app = QApplication.instance()

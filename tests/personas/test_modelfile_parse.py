@@ -17,7 +17,7 @@ def parse(text: str, **kw: object):  # type: ignore[no-untyped-def]
 def test_all_instructions(tmp_path: Path, fake_gguf: Path) -> None:
     adapter = tmp_path / "models" / "style-lora.gguf"
     adapter.write_bytes(b"GGUF" + b"\0" * 8)
-    text = f'''# a comment
+    text = '''# a comment
 from ./models/base.gguf
 Parameter temperature 0.7
 PARAMETER top_k 20
@@ -29,7 +29,7 @@ PARAMETER use_mmap false
 PARAMETER seed -1
 system """You are Mario
 from Super Mario Bros."""
-TEMPLATE "{{{{ .System }}}} {{{{ .Prompt }}}}"
+TEMPLATE "{{ .System }} {{ .Prompt }}"
 MESSAGE user Is Toronto in Canada?
 message assistant "yes"
 ADAPTER ./models/style-lora.gguf
@@ -93,7 +93,9 @@ def test_default_base_and_hearth_extras() -> None:
 
 
 def test_ignored_instructions_and_parameters_warn() -> None:
-    parsed = parse("FROM x\nPARAMETER num_keep 24\nPARAMETER tfs_z 1\nRENDERER qwen3\n# hearth.colour = 1\n")
+    parsed = parse(
+        "FROM x\nPARAMETER num_keep 24\nPARAMETER tfs_z 1\nRENDERER qwen3\n# hearth.colour = 1\n"
+    )
     assert parsed.persona.parameters == {}
     assert len(parsed.warnings) == 4
     assert "Line 2" in parsed.warnings[0] and "num_keep" in parsed.warnings[0]
@@ -106,10 +108,18 @@ def test_ignored_instructions_and_parameters_warn() -> None:
         ("FROM x\nSYSTEM hi\nFORM y\n", 3, ["unknown instruction 'FORM'", "Did you mean FROM"]),
         ("FROM x\nPARAMETER temperature hot\n", 2, ["temperature must be a number", "'hot'"]),
         ("FROM x\n\nPARAMETER top_k 1.5\n", 3, ["top_k must be a whole number"]),
-        ("FROM x\nPARAMETER temprature 0.5\n", 2, ["unknown parameter 'temprature'", "temperature"]),
+        (
+            "FROM x\nPARAMETER temprature 0.5\n",
+            2,
+            ["unknown parameter 'temprature'", "temperature"],
+        ),
         ("FROM x\nPARAMETER use_mmap maybe\n", 2, ["use_mmap must be true or false"]),
         ("FROM x\nPARAMETER top_p 1.5\n", 2, ["Top_p must be between 0 and 1"]),
-        ("FROM x\nMESSAGE robot hello\n", 2, ["MESSAGE role must be system, user or assistant", "robot"]),
+        (
+            "FROM x\nMESSAGE robot hello\n",
+            2,
+            ["MESSAGE role must be system, user or assistant", "robot"],
+        ),
         ('FROM x\nSYSTEM """never\nclosed\n', 2, ["unterminated triple quote"]),
         ('FROM x\nSYSTEM "open\n', 2, ["unterminated quote"]),
         ('FROM x\nSYSTEM """a""" trailing\n', 2, ["unexpected text after the closing"]),
@@ -119,7 +129,11 @@ def test_ignored_instructions_and_parameters_warn() -> None:
         ("FROM x\nPARAMETER\n", 2, ["PARAMETER needs a parameter name"]),
         ('FROM x\n# hearth.collections = "docs"\n', 2, ["hearth.collections must be a list"]),
         ("FROM x\n# hearth.title = not json\n", 2, ["hearth.title must be a JSON value"]),
-        ('FROM x\nTEMPLATE """ok\n{{ if .System }}\n"""\n', 3, ["TEMPLATE is not a valid Go template", "no {{end}}"]),
+        (
+            'FROM x\nTEMPLATE """ok\n{{ if .System }}\n"""\n',
+            3,
+            ["TEMPLATE is not a valid Go template", "no {{end}}"],
+        ),
     ],
 )
 def test_errors_name_the_line(text: str, line: int, words: list[str]) -> None:
@@ -142,7 +156,9 @@ def test_adapter_that_does_not_exist_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelfileError) as info:
         parse("FROM llama3.2\nADAPTER ./lora/missing.gguf\n", base_dir=tmp_path)
     assert info.value.line == 2
-    assert f"ADAPTER file not found: {tmp_path.resolve() / 'lora' / 'missing.gguf'}" in str(info.value)
+    assert f"ADAPTER file not found: {tmp_path.resolve() / 'lora' / 'missing.gguf'}" in str(
+        info.value
+    )
 
 
 def test_adapter_folder_and_non_gguf_are_errors(tmp_path: Path) -> None:

@@ -61,7 +61,10 @@ def test_full_persona_round_trips(tmp_path: Path) -> None:
             "use_mmap": True,
             "use_mlock": False,
         },
-        messages=(PersonaMessage(role="user", content="Hi"), PersonaMessage(role="assistant", content="Wahoo!")),
+        messages=(
+            PersonaMessage(role="user", content="Hi"),
+            PersonaMessage(role="assistant", content="Wahoo!"),
+        ),
         adapters=(str(tmp_path / "a b" / "lora.gguf"), str(tmp_path / "second.gguf")),
         license=("MIT", "Line 1\nLine 2"),
         requires="0.5.1",
@@ -107,7 +110,9 @@ def test_unwritable_text_is_refused_not_corrupted() -> None:
 
 
 def test_json_form_round_trips() -> None:
-    p = Persona(name="x", system="s", parameters={"temperature": 0.1, "stop": ["a"]}, collections=("c",))
+    p = Persona(
+        name="x", system="s", parameters={"temperature": 0.1, "stop": ["a"]}, collections=("c",)
+    )
     assert persona_from_dict(p.to_dict()) == p
 
 

@@ -43,6 +43,12 @@ def _highlight(code: str, lang: str, dark: bool) -> str:
     return highlight(code, lexer, fmt)
 
 
+def warm_up() -> None:
+    """Import the parser and highlighter (call on a worker so the first reply does not pay for it)."""
+    render("# warm\n\n```python\nx = 1\n```\n\n|a|b|\n|-|-|\n|1|2|", dark=False)
+    render("`x`", dark=True)
+
+
 def code_blocks(text: str) -> list[str]:
     """The raw text of each fenced or indented code block, in order."""
     return [t.content for t in _parser().parse(text) if t.type in ("fence", "code_block")]

@@ -246,21 +246,23 @@ class ChatPage(QWidget):
         self.transcript.append(text)
 
     def _on_relay_finished(self, parent_id: str, result: GenerationResult) -> None:
-        self.transcript.end_reply()
         self.handle = None
         self.composer.set_busy(False)
         conv_id = self.store.message(parent_id).conversation_id
+        saved: Message | None = None
         if result.text or result.finish_reason is not FinishReason.CANCELLED:
             stats = result.stats.to_dict()
             if result.dropped_messages:
                 stats["dropped_messages"] = result.dropped_messages
             lm = self.models.current
-            self.store.add_message(
+            saved = self.store.add_message(
                 conv_id, "assistant", result.text, parent_id=parent_id, stats=stats,
                 finish_reason=result.finish_reason.value, model=self.models.current_ref or (lm.name if lm else None),
             )  # fmt: skip
+        self.transcript.end_reply(saved, self.store.branch(saved.id) if saved else None)
         if self.conv is not None and self.conv.id == conv_id:
-            self.reload()
+            self.conv = self.store.conversation(conv_id)
+            self.update_meter()
         self.list.refresh()
         if result.dropped_messages:
             self.banner.show_message(
@@ -269,7 +271,7 @@ class ChatPage(QWidget):
         self.reply_finished.emit(result)
 
     def _on_relay_failed(self, exc: BaseException) -> None:
-        self.transcript.end_reply()
+        self.transcript.end_reply(None)
         self.handle = None
         self.composer.set_busy(False)
         self.reload()

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app.chats.types import Branch, Message
-from app.ui.chat.message_widget import MessageWidget
+from app.ui.chat.message_widget import MessageWidget, stats_text
 
 REPAINT_MS = 50
 _FOLLOW_SLACK = 40  # px from the bottom that still counts as "at the bottom"
@@ -56,8 +56,24 @@ class TranscriptView(QScrollArea):
     def set_empty_text(self, text: str) -> None:
         self._empty.setText(text)
 
+    def shown_ids(self) -> list[str]:
+        return [w.message.id for w in self.widgets if w.message is not None]
+
     def show_messages(self, messages: list[Message], branch_of: Callable[[str], Branch], labels: dict[str, str]) -> None:
-        """Replace the transcript with ``messages`` (root to leaf)."""
+        """Show ``messages`` (root to leaf); when they extend what is shown, only the new ones are added."""
+        shown = self.shown_ids()
+        ids = [m.id for m in messages if m.role != "system"]
+        if self.streaming is None and len(self.widgets) == len(shown) and shown and ids[: len(shown)] == shown:
+            for m in messages:
+                if m.role != "system" and m.id not in shown:
+                    w = MessageWidget(m.role, m, label=labels.get(m.id))
+                    w.set_branch(branch_of(m.id))
+                    self._add(w)
+            if self.widgets:
+                self.widgets[-1].set_branch(branch_of(self.widgets[-1].message.id))
+            self._follow = True
+            QTimer.singleShot(0, self.scroll_to_bottom)
+            return
         self.setUpdatesEnabled(False)
         for w in self.widgets:
             w.setParent(None)
@@ -105,15 +121,25 @@ class TranscriptView(QScrollArea):
         """Queue a delta; it shows at the next repaint."""
         self._buffer.append(text)
 
-    def end_reply(self) -> str:
-        """Stop streaming, paint what arrived, and return the full text."""
+    def end_reply(self, message: Message | None = None, branch: Branch | None = None) -> str:
+        """Stop streaming and paint the final text; with ``message`` the bubble becomes that saved reply
+        (actions, stats and branch arrows), otherwise it is removed."""
         self._timer.stop()
-        self._flush()
+        self._buffer = []
         text = self._text
-        if self.streaming is not None:
-            self.streaming.set_text(text)
-            self.streaming.set_stats("")
-        self.streaming = None
+        w, self.streaming = self.streaming, None
+        if w is not None:
+            if message is None:
+                self.widgets.remove(w)
+                w.setParent(None)
+                w.deleteLater()
+            else:
+                w.message = message
+                w.set_text(message.content)
+                w.set_stats(stats_text(message.stats, message.finish_reason))
+                w.set_streaming(False)
+                if branch is not None:
+                    w.set_branch(branch)
         return text
 
     def _flush(self) -> None:
