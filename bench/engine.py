@@ -70,7 +70,7 @@ def prompt_tokens(model: Any, vocab: Any, n: int) -> list[int]:
     words = "the quick brown fox jumps over a lazy dog while models answer questions about documents".split()
     text = " ".join(rng.choice(words) for _ in range(n * 2)).encode()
     buf = (L.llama_token * (n * 8))()
-    k = L.llama_tokenize(vocab, text, len(text), buf, len(buf), True, False)
+    L.llama_tokenize(vocab, text, len(text), buf, len(buf), True, False)
     return list(buf[:n])
 
 
@@ -199,7 +199,7 @@ def compare(path: Path, rounds: int, threads: int) -> dict[str, Any]:
     hearth = Hearth(path, n_ctx, threads)
     toks = prompt_tokens(low.model, low.vocab, N_PROMPT)
     runs: dict[str, list[dict[str, float]]] = {"hearth": [], "high": [], "low": []}
-    for name, c in (("hearth", hearth), ("high", high), ("low", low)):  # warm-up
+    for _name, c in (("hearth", hearth), ("high", high), ("low", low)):  # warm-up
         c.run(toks[:64], 8)
     for _ in range(rounds):
         for name, c in (("hearth", hearth), ("high", high), ("low", low)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from pathlib import Path
@@ -147,7 +148,7 @@ def test_prefix_reuse_evaluates_only_new_tokens(engine: InferenceService) -> Non
         )
         results.append(res)
         history += [ChatMessage("assistant", res.text), ChatMessage("user", f"turn {turn} again")]
-    for prev, cur in zip(results, results[1:], strict=False):
+    for prev, cur in itertools.pairwise(results):
         new_tokens = (
             cur.stats.prompt_tokens - prev.stats.prompt_tokens - prev.stats.completion_tokens
         )

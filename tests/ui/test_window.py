@@ -100,12 +100,14 @@ def test_load_dialog_shows_the_live_fit_estimate(qtbot: Any, window: Any, tiny_m
     qtbot.addWidget(dlg)
     qtbot.waitUntil(lambda: dlg.load_button.isEnabled(), timeout=5000)
     assert "llama" in dlg.details.text() and "Runs" in dlg.verdict.text()
-    ram_before = dlg.estimate.ram_bytes
     dlg.ctx.setCurrentText("2048")
-    assert dlg.estimate.n_ctx == 2048 and dlg.estimate.ram_bytes > ram_before
+    ram_2048 = dlg.estimate.ram_bytes
+    dlg.ctx.setCurrentText("512")
+    assert dlg.estimate.n_ctx == 512 and dlg.estimate.ram_bytes < ram_2048
+    assert dlg.ram_bar.value() > 0 and "GiB of" in dlg.ram_label.text()
     dlg.kv.setCurrentIndex(dlg.kv.findData("q8_0"))
     opts = dlg.options()
-    assert opts.n_ctx == 2048 and opts.kv_type == "q8_0"
+    assert opts.n_ctx == 512 and opts.kv_type == "q8_0"
 
 
 def test_first_run_downloads_the_starter_and_opens_a_chat(qtbot: Any, services: Any, tiny_model: Path) -> None:
