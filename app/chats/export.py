@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from app.chats.store import ChatStore, ChatStoreError
 from app.chats.types import Conversation
 
-FORMAT = "hearth.conversation"
+FORMAT: Literal["hearth.conversation"] = "hearth.conversation"
 FORMAT_VERSION = 1
 
 
@@ -60,7 +60,7 @@ def to_document(store: ChatStore, conv_id: str) -> ConversationDoc:
         params=c.params,
         current_leaf=store.path(conv_id)[-1].id if msgs else None,
         messages=[
-            MessageDoc(id=m.id, parent_id=m.parent_id, role=m.role, content=m.content,  # type: ignore[arg-type]
+            MessageDoc(id=m.id, parent_id=m.parent_id, role=m.role, content=m.content,
                        created=m.created, model=m.model, finish_reason=m.finish_reason, stats=m.stats)
             for m in msgs
         ],
@@ -88,13 +88,20 @@ def export_markdown(store: ChatStore, conv_id: str) -> str:
         lines += [f"## {names.get(m.role, m.role.title())}", "", m.content.rstrip(), ""]
         s = m.stats
         if m.role == "assistant" and s.get("completion_tokens"):
-            lines += [f"*{s['completion_tokens']} tokens · {s.get('decode_tok_s', 0):.1f} tok/s*", ""]
+            lines += [
+                f"*{s['completion_tokens']} tokens · {s.get('decode_tok_s', 0):.1f} tok/s*",
+                "",
+            ]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def write_export(store: ChatStore, conv_id: str, path: Path) -> Path:
     """Write Markdown (``.md``) or JSON (anything else), atomically."""
-    text = export_markdown(store, conv_id) if path.suffix.lower() in (".md", ".markdown") else export_json(store, conv_id)
+    text = (
+        export_markdown(store, conv_id)
+        if path.suffix.lower() in (".md", ".markdown")
+        else export_json(store, conv_id)
+    )
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
@@ -114,9 +121,16 @@ def import_json(store: ChatStore, data: str | bytes | dict[str, Any]) -> Convers
     known = {m.id for m in doc.messages}
     for m in doc.messages:
         if m.parent_id is not None and m.parent_id not in known:
-            raise ChatStoreError(f"The export is damaged: message {m.id} replies to a missing message.")
+            raise ChatStoreError(
+                f"The export is damaged: message {m.id} replies to a missing message."
+            )
     conv = store.create_conversation(
-        doc.title, model=doc.model, persona=doc.persona, system=doc.system, params=doc.params, created=doc.created
+        doc.title,
+        model=doc.model,
+        persona=doc.persona,
+        system=doc.system,
+        params=doc.params,
+        created=doc.created,
     )
     new_ids: dict[str, str] = {}
     pending = list(doc.messages)

@@ -200,7 +200,10 @@ class ChatStore:
     def conversations(self, *, include_deleted: bool = False) -> list[Conversation]:
         """Newest activity first."""
         where = "" if include_deleted else "WHERE deleted IS NULL"
-        return [_conv(r) for r in self._all(f"SELECT * FROM conversations {where} ORDER BY updated DESC")]
+        return [
+            _conv(r)
+            for r in self._all(f"SELECT * FROM conversations {where} ORDER BY updated DESC")
+        ]
 
     def update_conversation(self, conv_id: str, **fields: Any) -> Conversation:
         """Change title, model, persona, system or params (others are refused)."""
@@ -233,7 +236,9 @@ class ChatStore:
         """Remove conversations and messages deleted at least ``older_than_s`` ago."""
         cutoff = time.time() - older_than_s
         with self._tx() as db:
-            n = db.execute("DELETE FROM conversations WHERE deleted IS NOT NULL AND deleted<=?", (cutoff,)).rowcount
+            n = db.execute(
+                "DELETE FROM conversations WHERE deleted IS NOT NULL AND deleted<=?", (cutoff,)
+            ).rowcount
             # children first is not needed: ON DELETE CASCADE follows parent_id
             db.execute("DELETE FROM messages WHERE deleted IS NOT NULL AND deleted<=?", (cutoff,))
         return int(n)
@@ -261,17 +266,35 @@ class ChatStore:
         conv = self.conversation(conv_id)
         with self._tx() as db:
             if parent_id is not None:
-                row = db.execute("SELECT conversation_id FROM messages WHERE id=?", (parent_id,)).fetchone()
+                row = db.execute(
+                    "SELECT conversation_id FROM messages WHERE id=?", (parent_id,)
+                ).fetchone()
                 if row is None or row[0] != conv_id:
-                    raise ChatStoreError("The message being replied to is not in this conversation.")
+                    raise ChatStoreError(
+                        "The message being replied to is not in this conversation."
+                    )
             db.execute(
                 "INSERT INTO messages(id, conversation_id, parent_id, role, content, created, model,"
                 " finish_reason, stats) VALUES (?,?,?,?,?,?,?,?,?)",
-                (mid, conv_id, parent_id, role, content, now, model, finish_reason, json.dumps(stats or {})),
+                (
+                    mid,
+                    conv_id,
+                    parent_id,
+                    role,
+                    content,
+                    now,
+                    model,
+                    finish_reason,
+                    json.dumps(stats or {}),
+                ),
             )
-            db.execute("UPDATE conversations SET updated=? WHERE id=?", (max(now, conv.updated), conv_id))
+            db.execute(
+                "UPDATE conversations SET updated=? WHERE id=?", (max(now, conv.updated), conv_id)
+            )
             if role == "user" and conv.title == DEFAULT_TITLE:
-                db.execute("UPDATE conversations SET title=? WHERE id=?", (title_from(content), conv_id))
+                db.execute(
+                    "UPDATE conversations SET title=? WHERE id=?", (title_from(content), conv_id)
+                )
             if make_current:
                 self._set_leaf(db, conv_id, mid)
         return self.message(mid)
@@ -300,7 +323,8 @@ class ChatStore:
     def messages(self, conv_id: str) -> list[Message]:
         """Every live message of a conversation (all branches), oldest first."""
         rows = self._all(
-            "SELECT * FROM messages WHERE conversation_id=? AND deleted IS NULL ORDER BY created, rowid", (conv_id,)
+            "SELECT * FROM messages WHERE conversation_id=? AND deleted IS NULL ORDER BY created, rowid",
+            (conv_id,),
         )
         return [_msg(r) for r in rows]
 
@@ -337,7 +361,11 @@ class ChatStore:
         if leaf is None:
             conv = self.conversation(conv_id)
             leaf = conv.current_leaf
-            if leaf is None or self._one("SELECT 1 FROM messages WHERE id=? AND deleted IS NULL", (leaf,)) is None:
+            if (
+                leaf is None
+                or self._one("SELECT 1 FROM messages WHERE id=? AND deleted IS NULL", (leaf,))
+                is None
+            ):
                 roots = self._children(conv_id, None)
                 if not roots:
                     return []
@@ -358,7 +386,9 @@ class ChatStore:
     def branch(self, msg_id: str) -> Branch:
         ids = [s.id for s in self.siblings(msg_id)]
         i = ids.index(msg_id) if msg_id in ids else 0
-        return Branch(i, len(ids), ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None)
+        return Branch(
+            i, len(ids), ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None
+        )
 
     def switch_to(self, msg_id: str) -> list[Message]:
         """Show the branch through ``msg_id``; returns the new path."""

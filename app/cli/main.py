@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("app.cli.engine_cmds:run", "Generate one reply to PROMPT and print it as it streams."),
     "chat": ("app.cli.engine_cmds:chat", "Chat with a model in the terminal."),
     "bench": ("app.cli.engine_cmds:bench", "Measure prefill and decode speed of a model."),
+    "docs": ("app.cli.rag_cmds:docs", "Document collections: add files, list, search, remove."),
+    "ask": ("app.cli.rag_cmds:ask", "Answer a question from a document collection, with citations."),
     "create": ("app.cli.persona_cmds:create", "Create a persona from an Ollama Modelfile (-f)."),
     "show": ("app.cli.persona_cmds:show", "Show a persona (--modelfile, --json)."),
     "personas": ("app.cli.persona_cmds:personas", "List personas; 'rm' and 'cp' manage them."),

@@ -125,7 +125,8 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
 @click.option("--json", "as_json", is_flag=True, help="Print the new library entry as JSON.")
 def pull(ref: str, filename: str | None, as_json: bool) -> None:
     """Download a GGUF model from Hugging Face into the library (re-run to resume)."""
-    from app.models.downloads import DownloadManager, DownloadState
+    from app.models.download_plan import DownloadState
+    from app.models.downloads import DownloadManager
 
     paths, settings = _services()
     lib = _library(scan=False)

@@ -21,74 +21,25 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import DiskSpaceError, DownloadCancelledError, HearthError, HubError
+from app.core.errors import DiskSpaceError, HearthError
 from app.core.paths import DataPaths
-from app.models.hub import HubClient, QuantOption, RemoteFile
+from app.models.download_plan import (
+    FINAL_STATES,
+    DownloadPlan,
+    DownloadProgress,
+    DownloadState,
+    plan_download,
+)
+from app.models.hub import HubClient, RemoteFile
 from app.models.hub_errors import hub_errors
 from app.models.library import ModelLibrary
 from app.models.library_index import LibraryEntry
-from app.models.transfer import PartFiles, PartNote, Stopped, part_key, transfer
+from app.models.transfer import PartFiles, PartNote, Stopped, list_parts, part_key, transfer
 
 GIB = 1 << 30
-
-
-class DownloadState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-FINAL_STATES = frozenset({DownloadState.DONE, DownloadState.FAILED, DownloadState.CANCELLED})
-
-
-@dataclass(frozen=True)
-class DownloadProgress:
-    """A snapshot of one download, for progress bars, the GUI and ``/api/pull``."""
-
-    id: str
-    repo_id: str
-    label: str  # "Q4_K_M" or the file name
-    state: DownloadState
-    done_bytes: int
-    total_bytes: int
-    rate_bps: float = 0.0
-    eta_seconds: float | None = None
-    phase: str = (
-        "queued"  # "queued" | "hashing" | "downloading" | "verifying" | "moving" | final state
-    )
-    current_file: str | None = None
-    error: str | None = None
-    error_code: str | None = None
-    entry: LibraryEntry | None = None  # the library entry once done
-
-    @property
-    def fraction(self) -> float:
-        return self.done_bytes / self.total_bytes if self.total_bytes else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in self.__dict__.items() if k != "entry"}
-        d["state"] = self.state.value
-        d["entry"] = self.entry.to_dict() if self.entry else None
-        return d
-
-
-@dataclass(frozen=True)
-class DownloadPlan:
-    repo_id: str
-    revision: str  # the commit, so a resume fetches the very same bytes
-    label: str
-    files: tuple[RemoteFile, ...]
-
-    @property
-    def total_bytes(self) -> int:
-        return sum(f.size for f in self.files)
 
 
 @dataclass
@@ -144,7 +95,7 @@ class DownloadManager:
             assert p is not None
             return p
 
-    def list(self) -> list[DownloadProgress]:
+    def tasks(self) -> list[DownloadProgress]:
         with self._lock:
             return [self.get(i) for i in self._order]
 
@@ -159,33 +110,7 @@ class DownloadManager:
         self, repo_id: str, *, quant: str | None = None, filename: str | None = None
     ) -> DownloadPlan:
         """Which files ``pull`` would fetch: a named file, a quantization, or the best that fits."""
-        detail = self.hub.repo(repo_id, fit=quant is None and filename is None)
-        revision = detail.sha or "main"
-        if filename:
-            f = next(
-                (
-                    f
-                    for f in (*_all_files(detail.options), *detail.projectors, *detail.other_files)
-                    if f.filename == filename
-                ),
-                None,
-            )
-            if f is None:
-                raise HubError(
-                    f"{repo_id} has no file called {filename}.",
-                    hint=f"Run 'hearth files {repo_id}' to list them.",
-                )
-            return DownloadPlan(detail.repo_id, revision, Path(filename).name, (f,))
-        if not detail.options:
-            raise HubError(f"{repo_id} has no GGUF files; Hearth runs GGUF models.")
-        if quant:
-            option = detail.option(quant)
-            if option is None:
-                have = ", ".join(o.quant for o in detail.options)
-                raise HubError(f"{repo_id} has no {quant.upper()} file; it has {have}.")
-        else:
-            option = _best_fitting(list(detail.options))
-        return DownloadPlan(detail.repo_id, revision, option.quant, option.files)
+        return plan_download(self.hub, repo_id, quant=quant, filename=filename)
 
     def check_access(self, plan: DownloadPlan) -> None:
         """HEAD the first file: a gated repo without a token fails here, before anything is queued."""
@@ -296,15 +221,7 @@ class DownloadManager:
 
     def interrupted(self) -> list[PartNote]:
         """Downloads left unfinished by an earlier run (found from their ``.json`` notes)."""
-        folder = self.paths.downloads_dir
-        if not folder.is_dir():
-            return []
-        notes = []
-        for note_path in sorted(folder.glob("*.json")):
-            note = PartFiles(note_path.with_suffix(".part"), note_path).read_note()
-            if note is not None:
-                notes.append(note)
-        return notes
+        return list_parts(self.paths.downloads_dir)
 
     # --- internals --------------------------------------------------------------------
 
@@ -485,27 +402,3 @@ def _atomic_move(src: Path, dest: Path) -> None:
         shutil.copyfile(src, tmp)
         os.replace(tmp, dest)
         src.unlink()
-
-
-def _all_files(options: tuple[QuantOption, ...]) -> list[RemoteFile]:
-    return [f for o in options for f in o.files]
-
-
-def _best_fitting(options: list[QuantOption]) -> QuantOption:
-    """No quantization named: Q4_K_M if it fits, else the largest that fits, else the smallest."""
-    from app.core.fit import Verdict
-
-    fitting = [o for o in options if o.fit is None or o.fit.verdict is not Verdict.WONT_FIT]
-    preferred = next((o for o in fitting if o.quant == "Q4_K_M"), None)
-    if preferred:
-        return preferred
-    if fitting:
-        good = [o for o in fitting if (o.bits or 16) <= 8.5] or fitting
-        return max(good, key=lambda o: o.size_bytes)
-    return min(options, key=lambda o: o.size_bytes)
-
-
-def cancelled_error(progress: DownloadProgress) -> DownloadCancelledError:
-    return DownloadCancelledError(
-        f"The download of {progress.repo_id} ({progress.label}) was cancelled."
-    )

@@ -235,7 +235,7 @@ class HubClient:
 
                 hw = detect_hardware()
             options = self._with_fit(repo_id, sha or revision or "main", options, hw)
-        card_data = info.card_data.to_dict() if info.card_data else {}
+        card_data: dict[str, Any] = info.card_data.to_dict() if info.card_data else {}  # type: ignore[no-untyped-call]
         license_ = card_data.get("license") or next(
             (t.split(":", 1)[1] for t in info.tags or [] if t.startswith("license:")), None
         )
@@ -267,7 +267,7 @@ class HubClient:
         return hf_hub_url(repo_id, filename, revision=revision, endpoint=self.endpoint)
 
     def auth_headers(self) -> dict[str, str]:
-        from huggingface_hub.utils import build_hf_headers
+        from huggingface_hub.utils._headers import build_hf_headers
 
         return dict(build_hf_headers(token=self.token, library_name="hearth"))
 
@@ -278,7 +278,7 @@ class HubClient:
         revision: str | None,
         byte_range: tuple[int, int] | None = None,
     ) -> bytes:
-        from huggingface_hub.utils import get_session, hf_raise_for_status
+        from huggingface_hub import get_session, hf_raise_for_status
 
         headers = self.auth_headers()
         if byte_range:

@@ -9,12 +9,11 @@ vision projectors (mmproj) are recognised and attached to the model beside them.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.errors import HearthError, ModelFileError, ModelNotFoundError
@@ -22,6 +21,7 @@ from app.core.gguf import is_split_part, read_info, split_parts
 from app.core.paths import DataPaths
 from app.models import importers
 from app.models.importers import Candidate
+from app.models.integrity import ProgressFn, VerifyResult, check_hashes, link_projectors
 from app.models.library_index import (
     FileStat,
     LibraryEntry,
@@ -44,34 +44,6 @@ class ScanReport:
     unchanged: int = 0
     headers_read: int = 0  # files opened during this scan (0 when nothing changed)
     seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    name: str
-    status: str  # "ok" | "mismatch" | "recorded" | "damaged"
-    detail: str
-    hashes: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return self.status in ("ok", "recorded")
-
-
-ProgressFn = Callable[[int, int], None]  # (bytes done, bytes total)
-
-
-def sha256_file(
-    path: Path, on_progress: ProgressFn | None = None, *, done: int = 0, total: int = 0
-) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb", buffering=0) as f:
-        while chunk := f.read(4 << 20):
-            h.update(chunk)
-            done += len(chunk)
-            if on_progress:
-                on_progress(done, total)
-    return h.hexdigest()
 
 
 class ModelLibrary:
@@ -217,7 +189,7 @@ class ModelLibrary:
             name = prev.name if prev and prev.name not in taken else self._unique(entry.name, taken)
             taken.add(name)
             named.append(entry.model_copy(update={"name": name}))
-        entries = _link_projectors(kept + named)
+        entries = link_projectors(kept + named)
         paths_now = {e.path for e in entries}
         removed = tuple(e.name for p, e in old.items() if p not in paths_now)
         aliases = {a: p for a, p in self._index.aliases.items() if p in paths_now}
@@ -419,60 +391,11 @@ class ModelLibrary:
         can detect corruption.
         """
         entry = self.get(name)
-        known = {**entry.hashes, **(expected or {})}
-        total = entry.size_bytes
-        done = 0
-        computed: dict[str, str] = {}
-        try:
-            read_info(entry.path)
-        except HearthError as exc:
-            return VerifyResult(entry.name, "damaged", str(exc))
-        for part in entry.parts:
-            computed[part] = sha256_file(Path(part), on_progress, done=done, total=total)
-            done += Path(part).stat().st_size
-        bad = [p for p, h in computed.items() if p in known and known[p] != h]
-        if bad:
-            return VerifyResult(
-                entry.name,
-                "mismatch",
-                f"{Path(bad[0]).name} does not match its recorded sha256; the file is damaged. "
-                "Delete it and download it again.",
-                computed,
-            )
-        status = "ok" if all(p in known for p in computed) else "recorded"
-        with self._lock:
-            current = next((e for e in self._index.entries if e.path == entry.path), None)
-            if current is not None:
-                self._replace(
-                    current,
-                    current.model_copy(update={"hashes": computed, "verified_at": time.time()}),
-                )
-        detail = (
-            "All parts match their recorded sha256."
-            if status == "ok"
-            else "No hash was recorded for this model; Hearth recorded it now."
-        )
-        return VerifyResult(entry.name, status, detail, computed)
-
-
-def _link_projectors(entries: list[LibraryEntry]) -> list[LibraryEntry]:
-    """Attach an mmproj file to the chat models in the same folder (or Ollama model)."""
-    proj_by_dir: dict[str, str] = {}
-    proj_by_name: dict[str, str] = {}
-    for e in entries:
-        if e.is_mmproj and e.error is None:
-            proj_by_dir.setdefault(str(Path(e.path).parent), e.path)
-            if e.source == "ollama":
-                proj_by_name[e.name.removesuffix("-mmproj")] = e.path
-    out = []
-    for e in entries:
-        if e.is_mmproj:
-            out.append(e)
-            continue
-        proj = (
-            proj_by_name.get(e.name)
-            if e.source == "ollama"
-            else proj_by_dir.get(str(Path(e.path).parent))
-        )
-        out.append(e if e.mmproj == proj else e.model_copy(update={"mmproj": proj}))
-    return out
+        result = check_hashes(entry, {**entry.hashes, **(expected or {})}, on_progress)
+        if result.ok:
+            with self._lock:
+                current = next((e for e in self._index.entries if e.path == entry.path), None)
+                if current is not None:
+                    update = {"hashes": result.hashes, "verified_at": time.time()}
+                    self._replace(current, current.model_copy(update=update))
+        return result

@@ -84,6 +84,18 @@ class PartFiles:
                 pass
 
 
+def list_parts(folder: Path) -> list[PartNote]:
+    """The notes of every unfinished download in ``folder``."""
+    if not folder.is_dir():
+        return []
+    notes = []
+    for note_path in sorted(folder.glob("*.json")):
+        note = PartFiles(note_path.with_suffix(".part"), note_path).read_note()
+        if note is not None:
+            notes.append(note)
+    return notes
+
+
 class Stopped(Exception):
     """Raised inside a transfer when the user paused or cancelled it."""
 
@@ -126,7 +138,7 @@ def transfer(
     Raises :class:`Stopped` on pause/cancel (the part stays), typed HearthErrors
     otherwise. A sha256 mismatch deletes the part and raises ChecksumMismatchError.
     """
-    from huggingface_hub.utils import get_session, hf_raise_for_status
+    from huggingface_hub import get_session, hf_raise_for_status
 
     files.write_note(note)
     have = files.have()

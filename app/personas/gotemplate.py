@@ -14,11 +14,9 @@ callers can fall back to the model's own chat template.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import Any
 
-from app.engine.chat_template import TemplateError
+from app.personas.gotemplate_lex import Tok, lex, line_of, number, unquote
 from app.personas.gotemplate_nodes import (
     Action,
     Branch,
@@ -26,12 +24,14 @@ from app.personas.gotemplate_nodes import (
     Command,
     Dot,
     Field,
+    GoTemplateSyntaxError,
     Identifier,
     ListNode,
     Literal,
     LoopControl,
     Pipe,
     Text,
+    UnsupportedTemplateError,
     Variable,
 )
 
@@ -63,172 +63,18 @@ UNSUPPORTED_KEYWORDS = frozenset({"define", "template", "block"})
 _KEYWORDS = (
     frozenset({"if", "else", "end", "range", "with", "break", "continue"}) | UNSUPPORTED_KEYWORDS
 )
-_SPACE = " \t\r\n"
-
-
-class GoTemplateSyntaxError(TemplateError):
-    """The template is not valid Go template syntax (Ollama would reject it too)."""
-
-    code = "template_syntax_error"
-
-    def __init__(self, message: str, *, line: int = 0) -> None:
-        super().__init__(f"TEMPLATE line {line}: {message}" if line else message)
-        self.line = line
-
-
-class UnsupportedTemplateError(TemplateError):
-    """Valid Go template, but it uses a construct Hearth does not render."""
-
-    code = "template_unsupported"
-
-
-# --------------------------------------------------------------------- lexer
-_TOKEN = re.compile(
-    r"""(?P<ws>[ \t\r\n]+)
-    |(?P<str>"(?:[^"\\\n]|\\.)*")
-    |(?P<raw>`[^`]*`)
-    |(?P<char>'(?:[^'\\]|\\.)+')
-    |(?P<num>[+-]?(?:0[xX][0-9a-fA-F_]+|\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
-    |(?P<field>\.[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<var>\$[A-Za-z0-9_]*)
-    |(?P<ident>[A-Za-z_][A-Za-z0-9_]*)
-    |(?P<op>:=|=|\||\(|\)|,|\.)""",
-    re.VERBOSE,
-)
-
-
-@dataclass
-class Tok:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-def _line_of(src: str, pos: int) -> int:
-    return src.count("\n", 0, pos) + 1
-
-
-def _lex(src: str) -> list[tuple[str, Any, int]]:
-    """Split into ("text", str, pos) and ("action", [Tok], pos) items, applying trim markers."""
-    items: list[tuple[str, Any, int]] = []
-    pos, n = 0, len(src)
-    trim_next = False
-    while pos <= n:
-        i = src.find("{{", pos)
-        text = src[pos:] if i < 0 else src[pos:i]
-        if trim_next:
-            text = text.lstrip(_SPACE)
-        if i < 0:
-            if text:
-                items.append(("text", text, pos))
-            break
-        j = i + 2
-        if src.startswith("-", j) and j + 1 < n and src[j + 1] in _SPACE:
-            text = text.rstrip(_SPACE)
-            j += 2
-        if text:
-            items.append(("text", text, pos))
-        if src.startswith("/*", j):
-            end = src.find("*/", j + 2)
-            if end < 0:
-                raise GoTemplateSyntaxError("unclosed comment", line=_line_of(src, i))
-            k = end + 2
-            if src.startswith("}}", k):
-                pos, trim_next = k + 2, False
-            elif k < n and src[k] in _SPACE and src.startswith("-}}", k + 1):
-                pos, trim_next = k + 4, True
-            else:
-                raise GoTemplateSyntaxError(
-                    "comment ends before closing delimiter", line=_line_of(src, i)
-                )
-            continue
-        toks: list[Tok] = []
-        k = j
-        while True:
-            if k >= n:
-                raise GoTemplateSyntaxError("unclosed action", line=_line_of(src, i))
-            if src.startswith("}}", k):
-                pos, trim_next = k + 2, False
-                break
-            if src[k] in _SPACE:
-                w = k
-                while w < n and src[w] in _SPACE:
-                    w += 1
-                if src.startswith("-}}", w):
-                    pos, trim_next = w + 3, True
-                    break
-            m = _TOKEN.match(src, k)
-            if m is None:
-                raise GoTemplateSyntaxError(
-                    f"unexpected {src[k]!r} in action", line=_line_of(src, k)
-                )
-            kind = m.lastgroup or ""
-            if kind != "ws":
-                toks.append(Tok(kind, m.group(), m.start(), m.end()))
-            k = m.end()
-        items.append(("action", toks, i))
-    return items
-
-
-_ESCAPES = {
-    "n": "\n",
-    "t": "\t",
-    "r": "\r",
-    "\\": "\\",
-    '"': '"',
-    "'": "'",
-    "a": "\a",
-    "b": "\b",
-    "f": "\f",
-    "v": "\v",
-}
-
-
-def _unquote(body: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        c = body[i]
-        if c != "\\":
-            out.append(c)
-            i += 1
-            continue
-        e = body[i + 1]
-        if e in _ESCAPES:
-            out.append(_ESCAPES[e])
-            i += 2
-        elif e in "xuU":
-            width = {"x": 2, "u": 4, "U": 8}[e]
-            out.append(chr(int(body[i + 2 : i + 2 + width], 16)))
-            i += 2 + width
-        elif e in "01234567":
-            out.append(chr(int(body[i + 1 : i + 4], 8)))
-            i += 4
-        else:
-            raise GoTemplateSyntaxError(f"unknown escape sequence \\{e}")
-    return "".join(out)
-
-
-def _number(text: str) -> int | float:
-    t = text.replace("_", "")
-    if re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", t):
-        return int(t, 16)
-    if re.fullmatch(r"[+-]?\d+", t):
-        return int(t)
-    return float(t)
 
 
 # -------------------------------------------------------------------- parser
 class _Parser:
     def __init__(self, src: str) -> None:
         self.src = src
-        self.items = _lex(src)
+        self.items = lex(src)
         self.i = 0
         self.range_depth = 0
 
     def line(self, pos: int) -> int:
-        return _line_of(self.src, pos)
+        return line_of(self.src, pos)
 
     def parse(self) -> ListNode:
         body, term, _toks, pos = self.parse_list()
@@ -356,13 +202,13 @@ class _Parser:
         elif t.kind == "op" and t.text == ".":
             node = Dot()
         elif t.kind == "str":
-            node = Literal(_unquote(t.text[1:-1]))
+            node = Literal(unquote(t.text[1:-1]))
         elif t.kind == "raw":
             node = Literal(t.text[1:-1])
         elif t.kind == "char":
-            node = Literal(ord(_unquote(t.text[1:-1])))
+            node = Literal(ord(unquote(t.text[1:-1])))
         elif t.kind == "num":
-            node = Literal(_number(t.text))
+            node = Literal(number(t.text))
         elif t.kind == "ident":
             if t.text in ("true", "false"):
                 node = Literal(t.text == "true")

@@ -1,9 +1,12 @@
-"""The tree a Go template parses into; the same shapes as Go's ``text/template/parse``."""
+"""The tree a Go template parses into (the same shapes as Go's ``text/template/parse``),
+and the errors parsing raises."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from app.engine.chat_template import TemplateError
 
 
 @dataclass
@@ -76,3 +79,19 @@ class LoopControl:
 @dataclass
 class ListNode:
     nodes: list[Any] = field(default_factory=list)
+
+
+class GoTemplateSyntaxError(TemplateError):
+    """The template is not valid Go template syntax (Ollama would reject it too)."""
+
+    code = "template_syntax_error"
+
+    def __init__(self, message: str, *, line: int = 0) -> None:
+        super().__init__(f"TEMPLATE line {line}: {message}" if line else message)
+        self.line = line
+
+
+class UnsupportedTemplateError(TemplateError):
+    """Valid Go template, but it uses a construct Hearth does not render."""
+
+    code = "template_unsupported"

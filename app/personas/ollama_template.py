@@ -69,6 +69,7 @@ def compile_template(source: str) -> OllamaTemplate:
     names = frozenset(i.lower() for i in _identifiers(tree))
     if "messages" not in names and "response" not in names:
         tree.nodes.append(gt.Action(gt.Pipe(cmds=[gt.Command([gt.Field(("Response",))])])))
+        names = names | {"response"}
     return OllamaTemplate(source, tree, names)
 
 

@@ -133,6 +133,17 @@ def _apply(target: dict[str, Any], p: Persona) -> None:
         target["collections"] = p.collections
 
 
+def _model_for(ref: str, store: PersonaStore, seen: set[str]) -> ResolvedModel:
+    """The model ``ref`` names; a persona name (the app's last pick may be one) means its model."""
+    if not is_path_ref(ref) and not _HUB.fullmatch(ref):
+        sp = store.find(ref)
+        if sp is not None and sp.persona.name not in seen:
+            root = _chain(store, sp.persona)[-1].base
+            if root is not None:
+                return resolve_base_ref(root, persona=sp.persona.name)
+    return resolve_base_ref(ref)
+
+
 def persona_to_resolved(
     persona: Persona, *, base_model: str | None = None, store: PersonaStore | None = None
 ) -> ResolvedModel:
@@ -147,7 +158,7 @@ def persona_to_resolved(
                 f"The persona '{persona.name}' has no base model of its own, and no model has been used yet.",
                 hint=f"Name one: 'hearth run {persona.name} --model MODEL ...', or load a model in Hearth first.",
             )
-        base = resolve_base_ref(ref)
+        base = _model_for(ref, store, {p.name for p in chain})
     else:
         base = resolve_base_ref(root, persona=persona.name)
     fields: dict[str, Any] = {

@@ -29,13 +29,13 @@ RULES = (
     "Cite the sources you use with their numbers in square brackets, like [1] or [2][3], right after the "
     "statement they support."
 )
-STRICT_RULE = (
-    f' Answer only from the sources. If they do not contain the answer, reply exactly: "{NO_ANSWER}"'
-)
+STRICT_RULE = f' Answer only from the sources. If they do not contain the answer, reply exactly: "{NO_ANSWER}"'
 LOOSE_RULE = " Prefer the sources; if they do not cover the question, say so before answering from general knowledge."
 
 _TAG_RE = re.compile(r"<\s*/?\s*sources?\b[^>]*>", re.IGNORECASE)
-_CONTROL_RE = re.compile(r"<\|[^|<>]{1,40}\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|</?s>")
+_CONTROL_RE = re.compile(
+    r"<\|[^|<>]{1,40}\|>|\[/?INST\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|</?s>"
+)
 _CITE_RE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 MIN_SOURCE_TOKENS = 32
 
@@ -103,7 +103,9 @@ def fit_prompt(
         if not turns:
             raise ContextOverflowError(
                 f"The question alone takes {base:,} tokens, but {budget:,} are left after {max_tokens:,} for the answer.",
-                prompt_tokens=base, max_tokens=max_tokens, n_ctx=n_ctx,
+                prompt_tokens=base,
+                max_tokens=max_tokens,
+                n_ctx=n_ctx,
                 hint="Ask a shorter question, lower max tokens, or load the model with a larger context.",
             )
         del hist[turns[0]]
@@ -115,12 +117,18 @@ def fit_prompt(
     for hit in hits:
         text = sanitize_passage(hit.text)
         src = Source(len(chosen) + 1, hit, text)
-        cost = len(backend.tokenize(format_source(src.number, hit, text) + "\n\n", add_bos=False, special=False))
+        cost = len(
+            backend.tokenize(
+                format_source(src.number, hit, text) + "\n\n", add_bos=False, special=False
+            )
+        )
         if used + cost <= budget:
             chosen.append(src)
             used += cost
             continue
-        room = budget - used - (cost - len(backend.tokenize(text, add_bos=False, special=False))) - 4
+        room = (
+            budget - used - (cost - len(backend.tokenize(text, add_bos=False, special=False))) - 4
+        )
         if room >= MIN_SOURCE_TOKENS:  # the best remaining passage, shortened to what fits
             toks = backend.tokenize(text, add_bos=False, special=False)[:room]
             chosen.append(Source(src.number, hit, backend.detokenize(toks).rstrip() + " …"))
@@ -131,7 +139,9 @@ def fit_prompt(
         if n <= budget or not chosen:
             break
         chosen.pop()
-    return FittedPrompt(tuple(msgs), tuple(chosen), n, n_ctx, len(hits) - len(chosen), dropped_turns)
+    return FittedPrompt(
+        tuple(msgs), tuple(chosen), n, n_ctx, len(hits) - len(chosen), dropped_turns
+    )
 
 
 def make_request(fitted: FittedPrompt, max_tokens: int, **kwargs: Any) -> GenerationRequest:

@@ -43,7 +43,10 @@ def chunk_pages(
     if not pages:
         return chunks
     enc = tokenizer(
-        [p.text for p in pages], add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        [p.text for p in pages],
+        add_special_tokens=False,
+        return_offsets_mapping=True,
+        verbose=False,
     )
     for page, offsets in zip(pages, enc["offset_mapping"], strict=True):
         text = page.text

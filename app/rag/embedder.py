@@ -93,8 +93,8 @@ def _load_sentence_transformer(src: ModelSource) -> Any:
 
 
 class Embedder:
-    """One sentence-transformers model. Thread-safe: encodes are serialised by a lock so a
-    question asked during indexing waits for at most one batch."""
+    """One sentence-transformers model, loaded on first use. Thread-safe: inference does not
+    mutate the model, so a question's encode runs alongside an indexing batch, not after it."""
 
     def __init__(self, model_id: str) -> None:
         self.model_id = model_id
@@ -128,11 +128,13 @@ class Embedder:
         """Unit-length vectors, so cosine similarity is a dot product."""
         if not texts:
             return []
-        model = self.model
-        with self._lock:
-            vecs = model.encode(
-                texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
+        vecs = self.model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         return [v.tolist() for v in vecs]
 
     def embed_query(self, text: str) -> list[float]:
@@ -154,9 +156,13 @@ class Reranker:
                 try:
                     from sentence_transformers import CrossEncoder
 
-                    target = str(self.source.local_path) if self.source.local_path else self.model_id
+                    target = (
+                        str(self.source.local_path) if self.source.local_path else self.model_id
+                    )
                     self._model = CrossEncoder(target, device="cpu")
                 except Exception as exc:
-                    raise EmbeddingModelError(f"The reranker {self.model_id} could not be loaded ({exc}).") from exc
+                    raise EmbeddingModelError(
+                        f"The reranker {self.model_id} could not be loaded ({exc})."
+                    ) from exc
             scores = self._model.predict([(query, p) for p in passages], show_progress_bar=False)
         return [float(s) for s in scores]

@@ -26,12 +26,12 @@ from app.rag.chunking import chunk_pages, effective_chunk_tokens
 from app.rag.embedder import Embedder
 from app.rag.loaders import file_sha256, iter_supported_files, load_document
 from app.rag.manifest import CollectionRow, Manifest
-from app.rag.types import FileFailure, IngestProgress, IngestReport
+from app.rag.types import Chunk, FileFailure, IngestProgress, IngestReport
 from app.rag.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 32  # small batches keep a question asked meanwhile waiting at most one batch
+EMBED_BATCH = 32  # chunks per embedding call, across files
 
 ProgressCallback = Callable[[IngestProgress], None]
 
@@ -88,27 +88,41 @@ class _Tally:
     pages: int = 0
     resumed: int = 0
 
-    def snapshot(self, phase: str, current: str | None, partial_bytes: float = 0.0) -> IngestProgress:
+    def snapshot(
+        self, phase: str, current: str | None, partial_bytes: float = 0.0
+    ) -> IngestProgress:
         el = max(1e-6, time.perf_counter() - self.started)
         done_b = min(self.bytes_total, self.bytes_done + partial_bytes)
         eta = None
         if done_b > 0 and el > 0.2:
             eta = max(0.0, (self.bytes_total - done_b) / (done_b / el))
         return IngestProgress(
-            files_done=self.files_done, files_total=self.files_total, bytes_done=int(done_b),
-            bytes_total=self.bytes_total, chunks_done=self.chunks, pages_done=self.pages, current=current,
-            rate=self.chunks / el, elapsed_s=el, eta_s=eta, phase=phase,  # type: ignore[arg-type]
+            files_done=self.files_done,
+            files_total=self.files_total,
+            bytes_done=int(done_b),
+            bytes_total=self.bytes_total,
+            chunks_done=self.chunks,
+            pages_done=self.pages,
+            current=current,
+            rate=self.chunks / el,
+            elapsed_s=el,
+            eta_s=eta,
+            phase=phase,  # type: ignore[arg-type]
         )
 
 
-def purge_document(manifest: Manifest, vectors: VectorStore, coll: CollectionRow, doc_id: str) -> None:
+def purge_document(
+    manifest: Manifest, vectors: VectorStore, coll: CollectionRow, doc_id: str
+) -> None:
     """Remove a document everywhere, in the crash-safe order."""
     manifest.mark_deleting(coll, doc_id)
     vectors.delete_document(coll.chroma_name, doc_id)
     manifest.forget_document(coll, doc_id)
 
 
-def recover(manifest: Manifest, vectors: VectorStore, coll: CollectionRow, sweep_orphans: bool = True) -> int:
+def recover(
+    manifest: Manifest, vectors: VectorStore, coll: CollectionRow, sweep_orphans: bool = True
+) -> int:
     """Finish interrupted deletions and drop vectors no manifest row owns; return pending documents."""
     for d in manifest.documents(coll, ("deleting",)):
         vectors.delete_document(coll.chroma_name, d.id)
@@ -122,6 +136,20 @@ def recover(manifest: Manifest, vectors: VectorStore, coll: CollectionRow, sweep
     return len(manifest.documents(coll, ("indexing",)))
 
 
+@dataclass
+class _Pending:
+    """A document whose chunks are queued for embedding (its row is already ``indexing``)."""
+
+    doc_id: str
+    key: str
+    name: str
+    size: int
+    pages: int
+    chunks: list[Chunk]
+    older: list[str]
+    remaining: int
+
+
 def run_ingest(
     job: IngestJob,
     manifest: Manifest,
@@ -130,6 +158,9 @@ def run_ingest(
     coll: CollectionRow,
     paths: list[Path],
 ) -> IngestReport:
+    """Index ``paths`` into ``coll``. Chunks of consecutive files share embedding batches
+    (one-file batches are several times slower), and a document is committed as soon as
+    its last chunk is stored."""
     t = _Tally()
     files = [p.expanduser().resolve() for p in iter_supported_files([Path(p) for p in paths])]
     sizes = {f: (f.stat().st_size if f.is_file() else 0) for f in files}
@@ -139,71 +170,100 @@ def run_ingest(
     replaced: list[str] = []
     failed: list[FileFailure] = []
     skipped: list[tuple[str, tuple[int, ...]]] = []
+    pending: list[_Pending] = []
+    queue: list[tuple[_Pending, Chunk]] = []
     job._emit(t.snapshot("reading", None))
     tokens = effective_chunk_tokens(coll.config.chunk_tokens, embedder.max_tokens)
+
+    def partial() -> float:
+        return sum(p.size * (1 - p.remaining / len(p.chunks)) for p in pending)
+
+    def finish_ready() -> None:
+        for p in [p for p in pending if p.remaining == 0]:
+            job._emit(t.snapshot("committing", p.name, partial()))
+            manifest.finish_document(coll, p.doc_id, p.chunks, p.older)
+            for old in p.older:
+                vectors.delete_document(coll.chroma_name, old)
+                manifest.forget_document(coll, old)
+            (replaced if p.older else added).append(p.key)
+            pending.remove(p)
+            t.files_done += 1
+            t.bytes_done += p.size
+            t.pages += p.pages
+
+    def flush(force: bool) -> None:
+        while queue and (force or len(queue) >= EMBED_BATCH) and not job.cancelled:
+            batch = queue[:EMBED_BATCH]
+            del queue[:EMBED_BATCH]
+            chunks = [c for _, c in batch]
+            vecs = embedder.embed([c.text for c in chunks], batch_size=EMBED_BATCH)
+            labels = {p.doc_id: (p.name, p.key) for p, _ in batch}
+            vectors.upsert(coll.chroma_name, chunks, vecs, labels)
+            for p, _ in batch:
+                p.remaining -= 1
+            t.chunks += len(batch)
+            job._emit(t.snapshot("embedding", batch[-1][0].name, partial()))
+            finish_ready()
+
+    def skip(size: int) -> None:
+        t.files_done += 1
+        t.bytes_done += size
+
     for f in files:
         if job.cancelled:
             break
-        key = str(f)
-        size = sizes[f]
-        job._emit(t.snapshot("reading", f.name))
+        key, size = str(f), sizes[f]
+        job._emit(t.snapshot("reading", f.name, partial()))
         try:
             doc_id = file_sha256(f)
         except OSError as exc:
             failed.append(FileFailure(key, f"cannot be read ({exc.strerror or exc})"))
-            t.files_done += 1
-            t.bytes_done += size
+            skip(size)
             continue
         current = manifest.document(coll, doc_id)
-        if current is not None and current.state == "ready":
+        if (current is not None and current.state == "ready") or any(
+            p.doc_id == doc_id for p in pending
+        ):
             unchanged.append(key)
-            t.files_done += 1
-            t.bytes_done += size
+            skip(size)
             continue
-        older = [d.id for d in manifest.documents_at(coll, key) if d.id != doc_id and d.state != "deleting"]
+        older = [
+            d.id
+            for d in manifest.documents_at(coll, key)
+            if d.id != doc_id and d.state != "deleting"
+        ]
         try:
             doc = load_document(f)
-            chunks = chunk_pages(doc_id, doc.pages, embedder.tokenizer, tokens, coll.config.chunk_overlap)
+            chunks = chunk_pages(
+                doc_id, doc.pages, embedder.tokenizer, tokens, coll.config.chunk_overlap
+            )
             if not chunks:
                 raise DocumentLoadError(f"{f.name} has no text to index.")
         except DocumentLoadError as exc:
             failed.append(FileFailure(key, exc.message))
-            t.files_done += 1
-            t.bytes_done += size
+            skip(size)
             continue
         except Exception as exc:  # a damaged file of any kind: report it and go on
-            failed.append(FileFailure(key, f"{f.name} could not be read ({type(exc).__name__}: {exc})."))
-            t.files_done += 1
-            t.bytes_done += size
+            failed.append(
+                FileFailure(key, f"{f.name} could not be read ({type(exc).__name__}: {exc}).")
+            )
+            skip(size)
             continue
         if doc.skipped_pages:
             skipped.append((key, doc.skipped_pages))
         manifest.begin_document(coll, doc_id, key, f.name, size, doc.page_count, doc.skipped_pages)
+        vectors.delete_beyond(coll.chroma_name, doc_id, len(chunks))
         have = vectors.existing_ids(coll.chroma_name, [c.id for c in chunks])
         todo = [c for c in chunks if c.id not in have]
         t.resumed += len(chunks) - len(todo)
         t.chunks += len(chunks) - len(todo)
-        for i in range(0, len(todo), EMBED_BATCH):
-            if job.cancelled:
-                break
-            batch = todo[i : i + EMBED_BATCH]
-            vecs = embedder.embed([c.text for c in batch], batch_size=EMBED_BATCH)
-            vectors.upsert(coll.chroma_name, batch, vecs, f.name, key)
-            t.chunks += len(batch)
-            done_frac = (len(chunks) - len(todo) + i + len(batch)) / len(chunks)
-            job._emit(t.snapshot("embedding", f.name, size * done_frac))
-        if job.cancelled:
-            break
-        job._emit(t.snapshot("committing", f.name, size))
-        manifest.finish_document(coll, doc_id, chunks, older)
-        for old in older:
-            vectors.delete_document(coll.chroma_name, old)
-            manifest.forget_document(coll, old)
-        (replaced if older else added).append(key)
-        t.files_done += 1
-        t.bytes_done += size
-        t.pages += len(doc.pages)
-    final = t.snapshot("cancelled" if job.cancelled else "done", None)
+        p = _Pending(doc_id, key, f.name, size, len(doc.pages), chunks, older, len(todo))
+        pending.append(p)
+        queue.extend((p, c) for c in todo)
+        finish_ready()
+        flush(force=False)
+    flush(force=True)
+    final = t.snapshot("cancelled" if job.cancelled else "done", None, partial())
     if not job.cancelled:
         final = replace(final, bytes_done=t.bytes_total, eta_s=0.0)
     job._emit(final)

@@ -54,7 +54,11 @@ def iter_supported_files(paths: list[Path]) -> Iterator[Path]:
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and not any(s.startswith(".") for s in rel):
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not any(s.startswith(".") for s in rel)
+                ):
                     yield f
         else:
             yield p
@@ -103,7 +107,23 @@ def _load_pdf(path: Path) -> LoadedDocument:
 class _HTMLText(HTMLParser):
     _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
     _BLOCK = frozenset(
-        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "pre", "table"}
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "tr",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "section",
+            "article",
+            "pre",
+            "table",
+        }
     )
 
     def __init__(self) -> None:
@@ -138,7 +158,9 @@ class _HTMLText(HTMLParser):
 
 def _read_text(path: Path) -> str:
     data = path.read_bytes()
-    for enc in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+    for enc in (
+        ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",)
+    ):
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
@@ -171,6 +193,8 @@ def load_document(path: Path) -> LoadedDocument:
         pages = (PageText(1, text),) if text else ()
         doc = LoadedDocument(path, pages, 1, () if text else (1,))
     if not doc.pages:
-        what = "has no pages" if doc.page_count == 0 else "has no text layer (scanned pages need OCR)"
+        what = (
+            "has no pages" if doc.page_count == 0 else "has no text layer (scanned pages need OCR)"
+        )
         raise DocumentLoadError(f"{path.name} {what}.")
     return doc

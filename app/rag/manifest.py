@@ -107,7 +107,9 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(
+            str(path), check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
@@ -143,7 +145,13 @@ class Manifest:
             cur = db.execute(
                 "INSERT INTO collections(name, embedding_model, chunk_tokens, chunk_overlap, created_at) "
                 "VALUES (?,?,?,?,?)",
-                (name, config.embedding_model, config.chunk_tokens, config.chunk_overlap, time.time()),
+                (
+                    name,
+                    config.embedding_model,
+                    config.chunk_tokens,
+                    config.chunk_overlap,
+                    time.time(),
+                ),
             )
             cid = int(cur.lastrowid or 0)
             db.execute(
@@ -164,7 +172,8 @@ class Manifest:
         row = self.find_collection(name)
         if row is None:
             raise CollectionNotFoundError(
-                f"There is no collection named '{name}'.", hint="Run 'hearth docs ls' to list collections."
+                f"There is no collection named '{name}'.",
+                hint="Run 'hearth docs ls' to list collections.",
             )
         return row
 
@@ -202,7 +211,9 @@ class Manifest:
             added_at=float(r[9]),  # type: ignore[arg-type]
         )
 
-    def documents(self, coll: CollectionRow, states: Iterable[str] = ("ready",)) -> list[DocumentInfo]:
+    def documents(
+        self, coll: CollectionRow, states: Iterable[str] = ("ready",)
+    ) -> list[DocumentInfo]:
         st = tuple(states)
         marks = ",".join("?" * len(st))
         rows = self._q(
@@ -232,10 +243,20 @@ class Manifest:
         raise InvalidRequestError(f"'{ref}' matches {len(exact)} documents; use the document id.")
 
     def states(self, coll: CollectionRow) -> dict[str, str]:
-        return {str(r[0]): str(r[1]) for r in self._q("SELECT id, state FROM documents WHERE collection_id=?", (coll.id,))}
+        return {
+            str(r[0]): str(r[1])
+            for r in self._q("SELECT id, state FROM documents WHERE collection_id=?", (coll.id,))
+        }
 
     def begin_document(
-        self, coll: CollectionRow, doc_id: str, path: str, name: str, size: int, pages: int, skipped: Sequence[int]
+        self,
+        coll: CollectionRow,
+        doc_id: str,
+        path: str,
+        name: str,
+        size: int,
+        pages: int,
+        skipped: Sequence[int],
     ) -> None:
         """Record that indexing of ``doc_id`` starts (idempotent for a resumed document)."""
         with self._tx() as db:
@@ -247,7 +268,9 @@ class Manifest:
                 (coll.id, doc_id, path, name, pages, json.dumps(list(skipped)), size, time.time()),
             )
 
-    def finish_document(self, coll: CollectionRow, doc_id: str, chunks: Sequence[Chunk], replaces: Sequence[str]) -> None:
+    def finish_document(
+        self, coll: CollectionRow, doc_id: str, chunks: Sequence[Chunk], replaces: Sequence[str]
+    ) -> None:
         """One transaction: keyword rows in, state ready, replaced versions marked for deletion."""
         with self._tx() as db:
             db.execute(f"DELETE FROM {coll.fts_table} WHERE doc_id=?", (doc_id,))
@@ -262,12 +285,18 @@ class Manifest:
             for old in replaces:
                 if old != doc_id:
                     db.execute(f"DELETE FROM {coll.fts_table} WHERE doc_id=?", (old,))
-                    db.execute("UPDATE documents SET state='deleting' WHERE collection_id=? AND id=?", (coll.id, old))
+                    db.execute(
+                        "UPDATE documents SET state='deleting' WHERE collection_id=? AND id=?",
+                        (coll.id, old),
+                    )
 
     def mark_deleting(self, coll: CollectionRow, doc_id: str) -> None:
         with self._tx() as db:
             db.execute(f"DELETE FROM {coll.fts_table} WHERE doc_id=?", (doc_id,))
-            db.execute("UPDATE documents SET state='deleting' WHERE collection_id=? AND id=?", (coll.id, doc_id))
+            db.execute(
+                "UPDATE documents SET state='deleting' WHERE collection_id=? AND id=?",
+                (coll.id, doc_id),
+            )
 
     def forget_document(self, coll: CollectionRow, doc_id: str) -> None:
         with self._tx() as db:
@@ -294,6 +323,8 @@ class Manifest:
         rows = self._q(sql, (*args, k))
         # FTS5's bm25() is negative (more negative = better); flip it so higher is better.
         return [
-            KeywordRow(str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]), -float(r[6]))  # type: ignore[call-overload, arg-type]
+            KeywordRow(
+                str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]), -float(r[6])
+            )  # type: ignore[call-overload, arg-type]
             for r in rows
         ]

@@ -32,7 +32,9 @@ class _Cand:
     text: str
 
 
-def rrf_fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None) -> dict[str, float]:
+def rrf_fuse(
+    rankings: Sequence[Sequence[str]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> dict[str, float]:
     """Reciprocal rank fusion: sum of w / (k + rank) over the lists an item appears in (rank from 1)."""
     w = list(weights) if weights is not None else [1.0] * len(rankings)
     out: dict[str, float] = {}
@@ -47,7 +49,12 @@ class Retriever:
     documents that this computer's manifest does not list (someone else added them)."""
 
     def __init__(
-        self, manifest: Manifest, vectors: VectorStore, embedder: Embedder, coll: CollectionRow, remote: bool = False
+        self,
+        manifest: Manifest,
+        vectors: VectorStore,
+        embedder: Embedder,
+        coll: CollectionRow,
+        remote: bool = False,
     ) -> None:
         self.manifest = manifest
         self.vectors = vectors
@@ -66,12 +73,18 @@ class Retriever:
         depth: int | None = None,
     ) -> list[Hit]:
         if mode not in MODES:
-            raise InvalidRequestError(f"Retrieval mode must be one of {', '.join(MODES)}, not '{mode}'.")
+            raise InvalidRequestError(
+                f"Retrieval mode must be one of {', '.join(MODES)}, not '{mode}'."
+            )
         if k < 1:
             raise InvalidRequestError("k must be at least 1.")
         if not query.strip():
             return []
-        doc_ids = [self.manifest.resolve_document(self.coll, d).id for d in documents] if documents else None
+        doc_ids = (
+            [self.manifest.resolve_document(self.coll, d).id for d in documents]
+            if documents
+            else None
+        )
         depth = depth or max(3 * k, 30)
         states = self.manifest.states(self.coll)
         docs = {d.id: d for d in self.manifest.documents(self.coll)}
@@ -91,7 +104,9 @@ class Retriever:
             for kr in self.manifest.keyword_search(self.coll, query, depth, doc_ids):
                 cid = chunk_id(kr.doc_id, kr.index)
                 keyword[cid] = kr.score
-                cands.setdefault(cid, _Cand(kr.doc_id, kr.index, kr.page, kr.start, kr.end, kr.text))
+                cands.setdefault(
+                    cid, _Cand(kr.doc_id, kr.index, kr.page, kr.start, kr.end, kr.text)
+                )
 
         if mode == "dense":
             scored = dense
@@ -111,16 +126,26 @@ class Retriever:
             info = docs.get(c.doc_id)
             hits.append(
                 Hit(
-                    chunk_id=cid, doc_id=c.doc_id, document=info.name if info else c.doc_id[:12],
-                    path=info.path if info else "", page=c.page, chunk=c.index, start=c.start, end=c.end,
-                    text=c.text, score=scored[cid], dense_score=dense.get(cid), keyword_score=keyword.get(cid),
+                    chunk_id=cid,
+                    doc_id=c.doc_id,
+                    document=info.name if info else c.doc_id[:12],
+                    path=info.path if info else "",
+                    page=c.page,
+                    chunk=c.index,
+                    start=c.start,
+                    end=c.end,
+                    text=c.text,
+                    score=scored[cid],
+                    dense_score=dense.get(cid),
+                    keyword_score=keyword.get(cid),
                     collection=self.coll.name,
                 )
             )
         if reranker is not None and hits:
             rs = reranker.score(query, [h.text for h in hits])
             hits = sorted(
-                (replace(h, rerank_score=s, score=s) for h, s in zip(hits, rs, strict=True)), key=lambda h: -h.score
+                (replace(h, rerank_score=s, score=s) for h, s in zip(hits, rs, strict=True)),
+                key=lambda h: -h.score,
             )
         hits = hits[:k]
         if min_score is not None:

@@ -58,14 +58,22 @@ class RagAnswer:
 
 
 class RagService:
-    def __init__(self, paths: DataPaths | None = None, settings: RagSettings | None = None) -> None:
+    def __init__(
+        self,
+        paths: DataPaths | None = None,
+        settings: RagSettings | None = None,
+        *,
+        embedders: dict[str, Embedder] | None = None,
+    ) -> None:
+        """``embedders``: a model id -> Embedder cache to share between services (tests,
+        or a GUI that rebuilds the service after a settings change keeps its loaded model)."""
         self.paths = paths or default_paths()
         self.settings = settings or RagSettings()
         root = self.paths.rag_dir
         self.manifest = Manifest(root / "manifest.sqlite3")
         self.remote = bool(self.settings.chroma_url)
         self.vectors = VectorStore(root / "chroma", self.settings.chroma_url)
-        self._embedders: dict[str, Embedder] = {}
+        self._embedders: dict[str, Embedder] = embedders if embedders is not None else {}
         self._reranker: Reranker | None = None
         self._lock = threading.Lock()
         self._recovered: set[int] = set()
@@ -103,12 +111,17 @@ class RagService:
 
     # ------------------------------------------------------------ collections
     def create_collection(
-        self, name: str, *, embedding_model: str | None = None, chunk_tokens: int | None = None,
+        self,
+        name: str,
+        *,
+        embedding_model: str | None = None,
+        chunk_tokens: int | None = None,
         chunk_overlap: int | None = None,
     ) -> CollectionInfo:
         if not valid_collection_name(name):
             raise InvalidRequestError(
-                f"'{name}' is not a valid collection name.", hint="Use letters, digits, '.', '_' or '-' (up to 63)."
+                f"'{name}' is not a valid collection name.",
+                hint="Use letters, digits, '.', '_' or '-' (up to 63).",
             )
         cfg = CollectionConfig(
             embedding_model or self.settings.embedding_model,
@@ -116,7 +129,9 @@ class RagService:
             self.settings.chunk_overlap if chunk_overlap is None else chunk_overlap,
         )
         if cfg.chunk_tokens < 16 or not 0 <= cfg.chunk_overlap < cfg.chunk_tokens:
-            raise InvalidRequestError("Chunks need at least 16 tokens and an overlap smaller than the chunk.")
+            raise InvalidRequestError(
+                "Chunks need at least 16 tokens and an overlap smaller than the chunk."
+            )
         self.manifest.create_collection(name, cfg)
         return self.collection(name)
 
@@ -180,7 +195,9 @@ class RagService:
             if not job.future.set_running_or_notify_cancel():
                 return
             try:
-                job.future.set_result(run_ingest(job, self.manifest, self.vectors, emb, coll, plist))
+                job.future.set_result(
+                    run_ingest(job, self.manifest, self.vectors, emb, coll, plist)
+                )
             except BaseException as exc:
                 job.future.set_exception(exc)
 
@@ -203,13 +220,24 @@ class RagService:
                 purge_document(self.manifest, self.vectors, coll, d.id)
         return self.add(collection, paths, on_progress, create=False)
 
-    def add_sync(self, collection: str, paths: Sequence[str | Path], on_progress: ProgressCallback | None = None) -> IngestReport:
+    def add_sync(
+        self,
+        collection: str,
+        paths: Sequence[str | Path],
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
         return self.add(collection, paths, on_progress).result()
 
     # ------------------------------------------------------------ retrieval
     def retriever(self, collection: str) -> Retriever:
         coll = self._coll(collection)
-        return Retriever(self.manifest, self.vectors, self.embedder(coll.config.embedding_model), coll, self.remote)
+        return Retriever(
+            self.manifest,
+            self.vectors,
+            self.embedder(coll.config.embedding_model),
+            coll,
+            self.remote,
+        )
 
     def reranker(self) -> Reranker | None:
         if not self.settings.reranker_model:
@@ -239,7 +267,9 @@ class RagService:
         mode = mode or self.settings.mode
         rr = self.reranker() if rerank is not False else None
         if rerank and rr is None:
-            raise RagError("No reranker model is set.", hint="Set rag.reranker_model in the settings.")
+            raise RagError(
+                "No reranker model is set.", hint="Set rag.reranker_model in the settings."
+            )
         per = [self.retriever(n).search(query, k, mode, documents, min_score, rr) for n in names]
         if len(per) == 1:
             return per[0]
@@ -279,22 +309,45 @@ class RagService:
             raise NoModelLoadedError("No model is loaded.", hint="Load a model to ask questions.")
         question = messages[-1].content
         history = list(messages[:-1])
-        hits = self.search(collections, question, k=k, mode=mode, documents=documents, min_score=min_score)
-        extra: dict[str, Any] = {"sampling": sampling or _Sampling(temperature=0.2), "stop": tuple(stop)}
+        hits = self.search(
+            collections, question, k=k, mode=mode, documents=documents, min_score=min_score
+        )
+        extra: dict[str, Any] = {
+            "sampling": sampling or _Sampling(temperature=0.2),
+            "stop": tuple(stop),
+        }
         if strict and not hits:
             return RagAnswer(_canned(NO_ANSWER, on_event, extra), (), 0, 0)
-        fitted = service.call(lambda b: fit_prompt(b, history, question, hits, max_tokens, strict)).result()
+        fitted = service.call(
+            lambda b: fit_prompt(b, history, question, hits, max_tokens, strict)
+        ).result()
         handle = service.submit(make_request(fitted, max_tokens, **extra), on_event)
         return RagAnswer(handle, fitted.sources, fitted.prompt_tokens, fitted.dropped_sources)
 
 
-def _canned(text: str, on_event: Callable[[Event], None] | None, extra: dict[str, Any]) -> GenerationHandle:
+def _canned(
+    text: str, on_event: Callable[[Event], None] | None, extra: dict[str, Any]
+) -> GenerationHandle:
     """A finished handle carrying a fixed reply, so callers treat it like any generation."""
     from app.engine.service import GenerationHandle
-    from app.engine.types import FinishReason, Finished, GenerationRequest, GenerationResult, GenerationStats, TextDelta
+    from app.engine.types import (
+        Finished,
+        FinishReason,
+        GenerationRequest,
+        GenerationResult,
+        GenerationStats,
+        TextDelta,
+    )
 
     h = GenerationHandle(GenerationRequest(prompt=text, **extra), on_event)
-    stats = GenerationStats(prompt_tokens=0, completion_tokens=0, cached_tokens=0, ttft_s=0.0, prefill_s=0.0, decode_s=0.0)
+    stats = GenerationStats(
+        prompt_tokens=0,
+        completion_tokens=0,
+        cached_tokens=0,
+        ttft_s=0.0,
+        prefill_s=0.0,
+        decode_s=0.0,
+    )
     h._emit(TextDelta(text))
     h._emit(Finished(GenerationResult(text, FinishReason.STOP, stats)))
     return h

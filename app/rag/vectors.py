@@ -32,12 +32,17 @@ def _client(path: Path, url: str | None) -> Any:
         import chromadb
         from chromadb.config import Settings
     except ImportError as exc:  # pragma: no cover - a packaging error
-        raise RagError("chromadb is not installed.", hint="Install Hearth with its RAG extras.") from exc
+        raise RagError(
+            "chromadb is not installed.", hint="Install Hearth with its RAG extras."
+        ) from exc
     settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if url:
         u = urlparse(url if "://" in url else f"http://{url}")
         return chromadb.HttpClient(
-            host=u.hostname or "localhost", port=u.port or 8000, ssl=u.scheme == "https", settings=settings
+            host=u.hostname or "localhost",
+            port=u.port or 8000,
+            ssl=u.scheme == "https",
+            settings=settings,
         )
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=settings)
@@ -51,7 +56,9 @@ class VectorStore:
     def _coll(self, name: str) -> Any:
         c = self._cache.get(name)
         if c is None:
-            c = self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            c = self._client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
             self._cache[name] = c
         return c
 
@@ -62,14 +69,28 @@ class VectorStore:
         except Exception:  # already gone
             pass
 
-    def upsert(self, name: str, chunks: list[Chunk], vectors: list[list[float]], document: str, path: str) -> None:
+    def upsert(
+        self,
+        name: str,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        labels: dict[str, tuple[str, str]],
+    ) -> None:
+        """``labels``: document id -> (file name, path), stored with each vector."""
         self._coll(name).upsert(
             ids=[c.id for c in chunks],
             embeddings=vectors,
             documents=[c.text for c in chunks],
             metadatas=[
-                {"doc_id": c.doc_id, "chunk": c.index, "page": c.page, "start": c.start, "end": c.end,
-                 "document": document, "path": path}
+                {
+                    "doc_id": c.doc_id,
+                    "chunk": c.index,
+                    "page": c.page,
+                    "start": c.start,
+                    "end": c.end,
+                    "document": labels[c.doc_id][0],
+                    "path": labels[c.doc_id][1],
+                }
                 for c in chunks
             ],
         )
@@ -83,6 +104,10 @@ class VectorStore:
 
     def delete_document(self, name: str, doc_id: str) -> None:
         self._coll(name).delete(where={"doc_id": doc_id})
+
+    def delete_beyond(self, name: str, doc_id: str, n_chunks: int) -> None:
+        """Drop stored chunks of ``doc_id`` numbered ``n_chunks`` or more (left by other settings)."""
+        self._coll(name).delete(where={"$and": [{"doc_id": doc_id}, {"chunk": {"$gte": n_chunks}}]})
 
     def count(self, name: str) -> int:
         return int(self._coll(name).count())
@@ -98,23 +123,37 @@ class VectorStore:
                 return out
             offset += 5000
 
-    def query(self, name: str, vector: list[float], k: int, doc_ids: list[str] | None = None) -> list[DenseRow]:
+    def query(
+        self, name: str, vector: list[float], k: int, doc_ids: list[str] | None = None
+    ) -> list[DenseRow]:
         coll = self._coll(name)
         n = coll.count()
         if n == 0 or k <= 0:
             return []
         where: dict[str, Any] | None = None
         if doc_ids:
-            where = {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+            where = (
+                {"doc_id": doc_ids[0]} if len(doc_ids) == 1 else {"doc_id": {"$in": list(doc_ids)}}
+            )
         res = coll.query(
-            query_embeddings=[vector], n_results=min(k, n), where=where, include=["documents", "metadatas", "distances"]
+            query_embeddings=[vector],
+            n_results=min(k, n),
+            where=where,
+            include=["documents", "metadatas", "distances"],
         )
         rows: list[DenseRow] = []
-        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True):
+        for text, meta, dist in zip(
+            res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True
+        ):
             rows.append(
                 DenseRow(
-                    str(meta["doc_id"]), int(meta["chunk"]), int(meta["page"]), int(meta["start"]), int(meta["end"]),
-                    text or "", 1.0 - float(dist),
+                    str(meta["doc_id"]),
+                    int(meta["chunk"]),
+                    int(meta["page"]),
+                    int(meta["start"]),
+                    int(meta["end"]),
+                    text or "",
+                    1.0 - float(dist),
                 )
             )
         return rows

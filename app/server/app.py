@@ -47,12 +47,14 @@ def create_app(
     router: ModelRouter | None = None,
     load_defaults: dict[str, Any] | None = None,
     rag: Callable[[], Any] | None = None,
+    downloads: Callable[[], Any] | None = None,
 ) -> FastAPI:
     """An app serving ``service``.
 
     ``router`` lets the GUI and tests supply their own model resolution; ``rag`` returns the
     application's RagService for ``rag:<collection>`` model names (default: the server opens
-    its own on first use and closes it with :meth:`ServerState.close`).
+    its own on first use and closes it with :meth:`ServerState.close`); ``downloads`` likewise
+    returns the application's DownloadManager for ``/api/pull``.
     """
     config = config or ServerConfig()
     router = router or ModelRouter(
@@ -71,7 +73,13 @@ def create_app(
         redoc_url=None,
     )
     app.state.hearth = ServerState(
-        service=service, router=router, config=config, metrics=metrics, log=log
+        service=service,
+        router=router,
+        config=config,
+        metrics=metrics,
+        log=log,
+        rag_factory=rag,
+        downloads_factory=downloads,
     )
 
     @app.exception_handler(HearthError)

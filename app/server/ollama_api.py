@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -26,6 +27,7 @@ from app.server.ollama_schemas import (
 )
 from app.server.ollama_show import model_entry, ps_entry, show_model
 from app.server.openai_api import embed_texts
+from app.server.rag_chat import RagRun, is_rag_model, start_rag
 from app.server.state import ServerState, get_state, sampling, with_preamble
 from app.server.tools import AutoToolDetector, ParsedCall
 
@@ -134,11 +136,17 @@ async def _run(
     shape: Callable[[str, list[dict[str, Any]] | None], dict[str, Any]],
     tool_names: set[str],
     prompt_log: str | None,
+    rag_start: Callable[[], Awaitable[RagRun]] | None = None,
 ) -> JSONResponse | StreamingResponse:
     state = get_state(request)
-    state.admit()
     t0 = time.perf_counter()
-    gen = Generation.start(state.router, model, build, request)
+    rag: RagRun | None = None
+    if rag_start is not None:
+        rag = await rag_start()
+        gen = rag.generation
+    else:
+        state.admit()
+        gen = Generation.start(state.router, model, build, request)
     await gen.first()
     name = gen.target.name
     load_s = state.router.last_load_s if gen.target.load is not None else 0.0
@@ -147,7 +155,7 @@ async def _run(
         res: GenerationResult, text: str, calls: list[dict[str, Any]] | None
     ) -> dict[str, Any]:
         state.record(request, name, res, prompt_log, time.perf_counter() - t0)
-        return {
+        out = {
             "model": name,
             "created_at": now(),
             **shape(text, calls),
@@ -155,6 +163,9 @@ async def _run(
             "done_reason": _reason(res),
             **_durations(res, load_s, time.perf_counter() - t0),
         }
+        if rag is not None:
+            out.update(rag.citations(res.text))
+        return out
 
     if not stream:
         text, _lps, res = await gen.collect()
@@ -247,7 +258,22 @@ async def chat(body: ChatBody, request: Request) -> JSONResponse | StreamingResp
         return {"message": msg}
 
     prompt_log = messages[-1].content if state.config.log_prompts else None
-    return await _run(request, body.model, build, body.stream, shape, names, prompt_log)
+    rag_start = None
+    if is_rag_model(body.model):
+
+        async def rag_start() -> RagRun:
+            resolved = ResolvedModel(path=Path(body.model))
+            return await start_rag(
+                state,
+                request,
+                body.model,
+                messages,
+                max_tokens=max_tokens,
+                sampling=sampling(resolved, **sampling_kw),
+                stop=stop,
+            )
+
+    return await _run(request, body.model, build, body.stream, shape, names, prompt_log, rag_start)
 
 
 @router.post("/api/generate", response_model=None)

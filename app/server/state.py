@@ -30,9 +30,12 @@ class ServerState:
     started_at: float = field(default_factory=time.time)
     fingerprint: str = "fp_hearth"
     rag_factory: Callable[[], Any] | None = None
+    downloads_factory: Callable[[], Any] | None = None
+    _downloads: Any = None
     _tools_in_template: dict[Path, bool] = field(default_factory=dict)
     _rag: Any = None
     _owns_rag: bool = False
+    _owns_downloads: bool = False
 
     def rag_service(self) -> Any:
         """The document-collection service (created on first use; blocking: call off the loop)."""
@@ -49,11 +52,39 @@ class ServerState:
                 self._owns_rag = True
         return self._rag
 
+    def download_manager(self) -> Any:
+        """The model library's DownloadManager (for /api/pull; created on first use; blocking)."""
+        if self._downloads is None:
+            if self.downloads_factory is not None:
+                self._downloads = self.downloads_factory()
+            else:
+                from app.core.paths import default_paths
+                from app.core.settings import SettingsStore
+                from app.models.downloads import DownloadManager
+                from app.models.hub import HubClient
+                from app.models.library import ModelLibrary
+
+                paths = default_paths().ensure()
+                m = SettingsStore(paths).load().models
+                library = ModelLibrary(paths, [Path(f) for f in m.folders])
+                self._downloads = DownloadManager(
+                    paths,
+                    library,
+                    HubClient(endpoint=m.hf_endpoint),
+                    keep_free_bytes=int(m.keep_free_gb * 1e9),
+                    parallel=m.parallel_downloads,
+                )
+                self._owns_downloads = True
+        return self._downloads
+
     def close(self) -> None:
-        """Release what the server created itself (a RAG service it opened)."""
-        if self._rag is not None and getattr(self, "_owns_rag", False):
+        """Release what the server created itself (a RAG service or download manager it opened)."""
+        if self._rag is not None and self._owns_rag:
             self._rag.close()
             self._rag = None
+        if self._downloads is not None and self._owns_downloads:
+            self._downloads.close()
+            self._downloads = None
 
     def template_knows_tools(self) -> bool:
         """Whether the loaded model's chat template renders ``tools`` itself (read once per file)."""

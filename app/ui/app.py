@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from app.core.errors import HearthError
 from app.ui import theme
 from app.ui.main_window import MainWindow
 from app.ui.services import AppServices
@@ -47,16 +48,30 @@ def run_app(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     measure = "--measure-startup" in argv
     app = create_app([a for a in argv if a != "--measure-startup"])
-    win = build_window()
+    try:
+        services = AppServices.create()
+    except HearthError as exc:  # e.g. a damaged chat database: say so in a window, not a traceback
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Hearth cannot start", str(exc))
+        return 1
+    win = build_window(services)
     win.show()
 
     def after_first_paint() -> None:
         shown = time.perf_counter() - t0
         log.info("window shown in %.3f s", shown)
         if measure:
-            heavy = [m for m in ("llama_cpp", "torch", "chromadb", "sentence_transformers") if m in sys.modules]
+            heavy = [
+                m
+                for m in ("llama_cpp", "torch", "chromadb", "sentence_transformers")
+                if m in sys.modules
+            ]
+            import resource
+
+            ru = resource.getrusage(resource.RUSAGE_SELF)
             print(
-                f"window_shown_s={shown:.3f} shown_at={time.time():.3f}"
+                f"window_shown_s={shown:.3f} shown_at={time.time():.3f} cpu_s={ru.ru_utime + ru.ru_stime:.3f}"
                 f" heavy_modules={','.join(heavy) or 'none'}",
                 flush=True,
             )

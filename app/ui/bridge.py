@@ -61,7 +61,9 @@ class _OpRelay(QObject):
     failed = Signal(object)
 
 
-def _relay(success: Callable[[Any], None] | None, failure: Callable[[BaseException], None] | None) -> _OpRelay:
+def _relay(
+    success: Callable[[Any], None] | None, failure: Callable[[BaseException], None] | None
+) -> _OpRelay:
     relay = _OpRelay()
     _live.add(relay)
 

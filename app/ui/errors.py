@@ -15,14 +15,20 @@ from app.core.errors import (
 )
 
 _SUGGESTIONS: list[tuple[type[BaseException], str]] = [
-    (InsufficientMemoryError, "Try fewer GPU layers, a smaller context, or a smaller quant of this model."),
+    (
+        InsufficientMemoryError,
+        "Try fewer GPU layers, a smaller context, or a smaller quant of this model.",
+    ),
     (TruncatedModelError, "The download looks incomplete: download the file again."),
     (NotAGGUFError, "Choose a .gguf model file."),
     (UnsupportedModelError, "Pick a model of a supported architecture, or update Hearth."),
     (ModelFileError, "Check that the file exists and is readable."),
     (ModelLoadError, "Try fewer GPU layers, a smaller context, or a smaller quant."),
     (NoModelLoadedError, "Load a model from the picker above the chat."),
-    (ContextOverflowError, "Start a new chat, shorten your message, or load the model with a larger context."),
+    (
+        ContextOverflowError,
+        "Start a new chat, shorten your message, or load the model with a larger context.",
+    ),
 ]
 
 

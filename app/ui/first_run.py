@@ -40,7 +40,9 @@ def hardware_text(hw: Any, backend: str | None) -> str:
 def _online(endpoint: str, timeout: float = 3.0) -> bool:
     u = urlparse(endpoint)
     try:
-        with socket.create_connection((u.hostname or "huggingface.co", u.port or 443), timeout=timeout):
+        with socket.create_connection(
+            (u.hostname or "huggingface.co", u.port or 443), timeout=timeout
+        ):
             return True
     except OSError:
         return False
@@ -79,7 +81,9 @@ class FirstRunPage(QWidget):
         title = QLabel("Welcome to Hearth")
         title.setObjectName("PageTitle")
         outer.addWidget(title)
-        sub = QLabel("Chat with AI models that run entirely on this computer. Nothing you type leaves it.")
+        sub = QLabel(
+            "Chat with AI models that run entirely on this computer. Nothing you type leaves it."
+        )
         sub.setWordWrap(True)
         outer.addWidget(sub)
         self.hw_card, hw_lay = self._card("This computer")
@@ -97,10 +101,13 @@ class FirstRunPage(QWidget):
         self.download_button.setEnabled(False)
         self.download_button.clicked.connect(self.start_download)
         row.addWidget(self.download_button)
+        row.addStretch(0)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.hide()
         row.addWidget(self.progress, 1)
+        self._spacer = QWidget()
+        row.addWidget(self._spacer, 1)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_download)
         self.cancel_button.hide()
@@ -171,6 +178,10 @@ class FirstRunPage(QWidget):
         if not online:
             self.set_offline()
 
+    def set_backend(self, backend: str) -> None:
+        if self.services.hardware is not None and self.choice is not None:
+            self.hw_label.setText(hardware_text(self.services.hardware, backend))
+
     def _on_probe_failed(self, exc: BaseException) -> None:
         self.rec_label.setText(one_line(exc))
 
@@ -201,11 +212,16 @@ class FirstRunPage(QWidget):
             return
         m = self.choice.model
         self.download_button.setEnabled(False)
+        self._spacer.hide()
         self.progress.show()
         self.progress.setValue(0)
         self.cancel_button.show()
         self.progress_label.setText("Starting the download…")
-        run_op(lambda: self._manager().pull(m.repo, filename=m.file), self._on_pull_succeeded, self._on_pull_failed)
+        run_op(
+            lambda: self._manager().pull(m.repo, filename=m.file),
+            self._on_pull_succeeded,
+            self._on_pull_failed,
+        )
 
     def _on_pull_succeeded(self, task_id: str) -> None:
         self.task_id = task_id
@@ -219,6 +235,7 @@ class FirstRunPage(QWidget):
             self.manager.cancel(self.task_id)
 
     def _reset_download(self) -> None:
+        self._spacer.show()
         self.progress.hide()
         self.cancel_button.hide()
         self.download_button.setEnabled(self.choice is not None)

@@ -42,7 +42,13 @@ def _gib(n: int) -> str:
 class LoadModelDialog(QDialog):
     """``options()`` gives the LoadOptions once accepted."""
 
-    def __init__(self, path: Path, base: LoadOptions, hardware: HardwareInfo | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        base: LoadOptions,
+        hardware: HardwareInfo | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Load {path.name}")
         self.setMinimumWidth(520)
@@ -92,7 +98,10 @@ class LoadModelDialog(QDialog):
         lay.addLayout(form)
         self.ram_bar, self.ram_label = QProgressBar(), QLabel()
         self.vram_bar, self.vram_label = QProgressBar(), QLabel()
-        for name, bar, label in (("RAM", self.ram_bar, self.ram_label), ("VRAM", self.vram_bar, self.vram_label)):
+        for name, bar, label in (
+            ("RAM", self.ram_bar, self.ram_label),
+            ("VRAM", self.vram_bar, self.vram_label),
+        ):
             row = QHBoxLayout()
             row.addWidget(QLabel(name))
             bar.setTextVisible(False)
@@ -132,7 +141,9 @@ class LoadModelDialog(QDialog):
         )
         self.gpu_slider.setRange(0, info.block_count + 1 if self.hw.gpus else 0)
         self.gpu_slider.setEnabled(bool(self.hw.gpus))
-        auto = fit.estimate(info, self.hw, n_ctx=self.base.n_ctx or min(info.context_length or 4096, 8192))
+        auto = fit.estimate(
+            info, self.hw, n_ctx=self.base.n_ctx or min(info.context_length or 4096, 8192)
+        )
         gl = self.base.gpu_layers
         self.gpu_slider.setValue(auto.max_gpu_layers if gl is None or gl < 0 else gl)
         trained = info.context_length or 4096
@@ -162,7 +173,9 @@ class LoadModelDialog(QDialog):
             return
         gl = self.gpu_slider.value()
         n_layers = self.info.block_count + 1
-        self.gpu_value.setText("CPU only" if gl == 0 else "all" if gl >= n_layers else f"{gl} / {n_layers}")
+        self.gpu_value.setText(
+            "CPU only" if gl == 0 else "all" if gl >= n_layers else f"{gl} / {n_layers}"
+        )
         flash = self.flash.currentData()
         est = fit.estimate(self.info, self.hw, n_ctx=self.n_ctx(), kv_type=self.kv.currentData(), gpu_layers=gl,
                            flash_attn=bool(flash) if flash is not None else True)  # fmt: skip
@@ -170,8 +183,12 @@ class LoadModelDialog(QDialog):
         for bar, label, need, budget in ((self.ram_bar, self.ram_label, est.ram_bytes, est.ram_budget),
                                          (self.vram_bar, self.vram_label, est.vram_bytes, est.vram_budget)):  # fmt: skip
             bar.setRange(0, 1000)
-            bar.setValue(int(1000 * min(1.0, need / budget)) if budget > 0 else 0)
-            label.setText(f"{_gib(need)} of {_gib(max(budget, 0))}" if budget > 0 or need else "no GPU")
+            bar.setValue(
+                max(1 if need else 0, int(1000 * min(1.0, need / budget))) if budget > 0 else 0
+            )
+            label.setText(
+                f"{_gib(need)} of {_gib(max(budget, 0))}" if budget > 0 or need else "no GPU"
+            )
         ok = est.verdict is not fit.Verdict.WONT_FIT
         color = "#15803d" if ok else "#b91c1c"
         text = est.summary()

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setFixedWidth(160)
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.sidebar.addItems(PAGES)
         self.stack = QStackedWidget()
         self.chat_page = ChatPage(services, self.models)
@@ -101,7 +102,9 @@ class MainWindow(QMainWindow):
         self.models.load_failed.connect(lambda _m: self.status.set_model(self.models.current))
         self.models.unloaded.connect(lambda: self.status.set_model(None))
         self._shortcuts()
-        self._window_settings = QSettings(str(services.paths.home / "window.ini"), QSettings.Format.IniFormat)
+        self._window_settings = QSettings(
+            str(services.paths.home / "window.ini"), QSettings.Format.IniFormat
+        )
         self._restore_geometry()
         self.sidebar.setCurrentRow(0)
         if not services.settings.ui.first_run_done:
@@ -125,6 +128,7 @@ class MainWindow(QMainWindow):
         def probed(v: tuple[Any, str]) -> None:
             self.services.hardware, self.services.backend = v
             self.status.set_backend(v[1])
+            self.first_run_page.set_backend(v[1])
 
         run_op(probe, probed, lambda e: self.status.set_backend("unknown"))
         from app.ui.chat import markdown
@@ -154,6 +158,7 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- navigation
     def show_page(self, name: str) -> None:
         self.sidebar.setCurrentRow(PAGES.index(name))
+        self.stack.setCurrentIndex(PAGES.index(name))
 
     def show_first_run(self) -> None:
         self.sidebar.clearSelection()
@@ -194,7 +199,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ models
     def open_model_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a model", str(Path.home()), "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open a model", str(Path.home()), "GGUF models (*.gguf)"
+        )
         if path:
             self.add_and_load(Path(path))
 
@@ -238,8 +245,10 @@ class MainWindow(QMainWindow):
                 if dlg.remember.isChecked():
                     self._remember_load_settings(opts)
                 if self.chat_page.conv is not None:
-                    self.chat_page.conv = self.services.chats.update_conversation(self.chat_page.conv.id, model=name)
-                self.models.load(opts, ref=name)
+                    self.chat_page.conv = self.services.chats.update_conversation(
+                        self.chat_page.conv.id, model=name
+                    )
+                self.models.load(opts, ref=name, resolved=rm)
 
         run_op(resolve, show, lambda e: self.chat_page.banner.show_message(one_line(e), error=True))
 
@@ -256,13 +265,15 @@ class MainWindow(QMainWindow):
         md = event.mimeData()
         if not md.hasUrls():
             return []
-        return [Path(u.toLocalFile()) for u in md.urls() if u.toLocalFile().lower().endswith(".gguf")]
+        return [
+            Path(u.toLocalFile()) for u in md.urls() if u.toLocalFile().lower().endswith(".gguf")
+        ]
 
-    def dragEnterEvent(self, event: Any) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: Any) -> None:
         if self._gguf_urls(event):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: Any) -> None:  # noqa: N802
+    def dropEvent(self, event: Any) -> None:
         paths = self._gguf_urls(event)
         if paths:
             event.acceptProposedAction()
@@ -276,7 +287,7 @@ class MainWindow(QMainWindow):
         ui = self.services.settings.ui
         theme.apply(QApplication.instance(), ui.theme, ui.font_scale)
         if self.chat_page.handle is None:
-            self.chat_page.reload()
+            self.chat_page.reload(rebuild=True)
 
     def _on_style_hints_color_scheme_changed(self, *_: Any) -> None:
         if self.services.settings.ui.theme == "system":
@@ -299,9 +310,9 @@ class MainWindow(QMainWindow):
         s.setValue("chat_panel", "true" if self.chat_page.panel.isVisible() else "false")
         s.sync()
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802
+    def closeEvent(self, event: Any) -> None:
         self.save_geometry()
-        self.chat_page.stop()
+        self.chat_page.shutdown()
         self.models.detach()
         if self.first_run_page.manager is not None:
             self.first_run_page.manager.close(timeout=2.0)

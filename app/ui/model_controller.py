@@ -50,6 +50,10 @@ class ModelController(QObject):
         self._cancel = False
         self.loading: str | None = None  # the name being loaded
         self.current_ref: str | None = None  # the name the loaded model was asked for
+        self.resolved: Any = (
+            None  # ResolvedModel of current_ref (a persona's prompt, sampling, stops)
+        )
+        self._pending_resolved: Any = None
         self.last_error: str | None = None
 
     def attach(self) -> None:
@@ -92,12 +96,13 @@ class ModelController(QObject):
             if rm.lora_paths:
                 extra.setdefault("lora_paths", rm.lora_paths)
             extra.update(overrides)
-            self.load(default_options(self.services, rm.path, **extra), ref=name)
+            self.load(default_options(self.services, rm.path, **extra), ref=name, resolved=rm)
 
         run_op(resolve, resolved, self._on_relay_load_failed)
 
-    def load(self, opts: LoadOptions, *, ref: str | None = None) -> None:
+    def load(self, opts: LoadOptions, *, ref: str | None = None, resolved: Any = None) -> None:
         self.attach()
+        self._pending_resolved = resolved
         self.loading = ref or str(opts.path)
         self._cancel = False
         self.last_error = None
@@ -118,6 +123,7 @@ class ModelController(QObject):
 
     def _on_relay_model_loaded(self, lm: LoadedModel) -> None:
         self.current_ref = self.loading or str(lm.path)
+        self.resolved, self._pending_resolved = self._pending_resolved, None
         self.loading = None
         s = self.services.settings
         s.models.last_model = self.current_ref
@@ -134,4 +140,5 @@ class ModelController(QObject):
 
     def _on_relay_model_unloaded(self) -> None:
         self.current_ref = None
+        self.resolved = None
         self.unloaded.emit()

@@ -36,7 +36,9 @@ class AppServices:
             settings = store.load()
         except Exception:  # a broken settings file must not keep the window from opening
             settings = Settings()
-        return cls(paths=paths, settings_store=store, settings=settings, chats=ChatStore(paths.chats_db))
+        return cls(
+            paths=paths, settings_store=store, settings=settings, chats=ChatStore(paths.chats_db)
+        )
 
     def ensure_inference(self) -> InferenceService:
         if self.inference is None:

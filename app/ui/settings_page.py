@@ -71,7 +71,9 @@ class _Row:
         elif base is int:
             self.kind, self.widget = "int", QSpinBox()
             low = int(lo) if lo is not None else -1
-            self.widget.setRange(low - 1 if self.optional else low, int(hi) if hi is not None else 1_000_000)
+            self.widget.setRange(
+                low - 1 if self.optional else low, int(hi) if hi is not None else 1_000_000
+            )
             if self.optional:
                 self.widget.setSpecialValueText("Auto")
         elif base is float:

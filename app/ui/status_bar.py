@@ -20,7 +20,9 @@ class HearthStatusBar(QStatusBar):
             w.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(w)
         self.model.setToolTip("The model in memory")
-        self.memory.setToolTip("Memory used by Hearth (including the model) and by the whole system")
+        self.memory.setToolTip(
+            "Memory used by Hearth (including the model) and by the whole system"
+        )
         self._proc: Any = None
         self._timer = QTimer(self)
         self._timer.setInterval(2000)

@@ -28,7 +28,7 @@ def system_is_dark() -> bool:
 
 
 def resolve(theme: str) -> str:
-    """"system" becomes "light" or "dark"."""
+    """ "system" becomes "light" or "dark"."""
     if theme in ("light", "dark"):
         return theme
     return "dark" if system_is_dark() else "light"

@@ -29,8 +29,14 @@ def test_database_is_wal_in_user_data_folder(store: ChatStore) -> None:
 def test_messages_persist_and_first_message_names_the_chat(store: ChatStore) -> None:
     c = store.create_conversation(model="tiny")
     u = store.add_message(c.id, "user", "How do I bake bread at home?\nDetails follow")
-    a = store.add_message(c.id, "assistant", "Knead, rise, bake.", parent_id=u.id,
-                          stats={"completion_tokens": 5, "decode_tok_s": 12.5}, finish_reason="stop")
+    a = store.add_message(
+        c.id,
+        "assistant",
+        "Knead, rise, bake.",
+        parent_id=u.id,
+        stats={"completion_tokens": 5, "decode_tok_s": 12.5},
+        finish_reason="stop",
+    )
     store.close()
     again = ChatStore(default_paths().chats_db)
     conv = again.conversation(c.id)
@@ -103,7 +109,13 @@ def test_full_text_search(store: ChatStore) -> None:
 def test_export_markdown_and_json_roundtrip(store: ChatStore, tmp_path: Path) -> None:
     c = store.create_conversation(model="tiny", system="Be brief.", params={"temperature": 0.2})
     u = store.add_message(c.id, "user", "Hello")
-    store.add_message(c.id, "assistant", "Hi there", parent_id=u.id, stats={"completion_tokens": 3, "decode_tok_s": 9.0})
+    store.add_message(
+        c.id,
+        "assistant",
+        "Hi there",
+        parent_id=u.id,
+        stats={"completion_tokens": 3, "decode_tok_s": 9.0},
+    )
     store.add_message(c.id, "assistant", "Hello!", parent_id=u.id)
     md = write_export(store, c.id, tmp_path / "chat.md").read_text()
     assert md.startswith("# Hello\n")

@@ -23,7 +23,9 @@ def gguf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def isolated_stores(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_stores(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     """No test sees this machine's real HF cache, Ollama store or home folder."""
     home = tmp_path_factory.mktemp("user-home")
     monkeypatch.setenv("HOME", str(home))
@@ -55,6 +57,8 @@ def library(paths: DataPaths, tmp_path: Path) -> ModelLibrary:
 
 @pytest.fixture
 def manager(paths: DataPaths, library: ModelLibrary, hub: FakeHub) -> Iterator[DownloadManager]:
-    m = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=0, emit_interval=0.0)
+    m = DownloadManager(
+        paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=0, emit_interval=0.0
+    )
     yield m
     m.close()

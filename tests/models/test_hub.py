@@ -12,14 +12,28 @@ GIB = 1 << 30
 
 
 def _hw(ram_gib: float, vram_gib: float = 0) -> HardwareInfo:
-    gpus = (GPUInfo("Test GPU", int(vram_gib * GIB), int(vram_gib * GIB), "cuda"),) if vram_gib else ()
-    return HardwareInfo("cpu", 4, 8, (), int(ram_gib * GIB), int(ram_gib * GIB), "Linux", "x86_64", gpus)
+    gpus = (
+        (GPUInfo("Test GPU", int(vram_gib * GIB), int(vram_gib * GIB), "cuda"),) if vram_gib else ()
+    )
+    return HardwareInfo(
+        "cpu", 4, 8, (), int(ram_gib * GIB), int(ram_gib * GIB), "Linux", "x86_64", gpus
+    )
 
 
 def _populate(hub: FakeHub) -> None:
-    hub.add_repo("alice/Alpha-GGUF", downloads=500, likes=3, trending=1.0, created="2025-03-01T00:00:00.000Z")
-    hub.add_repo("bob/Beta-GGUF", downloads=100, likes=90, trending=9.0, created="2025-01-01T00:00:00.000Z")
-    hub.add_repo("carol/Gamma-GGUF", downloads=900, likes=10, trending=5.0, created="2025-06-01T00:00:00.000Z")
+    hub.add_repo(
+        "alice/Alpha-GGUF", downloads=500, likes=3, trending=1.0, created="2025-03-01T00:00:00.000Z"
+    )
+    hub.add_repo(
+        "bob/Beta-GGUF", downloads=100, likes=90, trending=9.0, created="2025-01-01T00:00:00.000Z"
+    )
+    hub.add_repo(
+        "carol/Gamma-GGUF",
+        downloads=900,
+        likes=10,
+        trending=5.0,
+        created="2025-06-01T00:00:00.000Z",
+    )
     hub.add_repo("dave/Delta-safetensors", downloads=10_000, tags=("transformers",))
 
 
@@ -33,7 +47,9 @@ def test_search_sorts_and_pages_through_the_real_client(hub: FakeHub) -> None:
     assert ids("recent") == ["carol/Gamma-GGUF", "alice/Alpha-GGUF", "bob/Beta-GGUF"]
     assert [r.repo_id for r in client.search("alpha")] == ["alice/Alpha-GGUF"]
     hub.page_size = 1  # the server hands out one result per page, linked with Link: rel=next
-    pages = [[r.repo_id for r in client.search("", sort="downloads", limit=2, page=p)] for p in range(2)]
+    pages = [
+        [r.repo_id for r in client.search("", sort="downloads", limit=2, page=p)] for p in range(2)
+    ]
     assert pages == [["carol/Gamma-GGUF", "alice/Alpha-GGUF"], ["bob/Beta-GGUF"]]
     summary = client.search("beta")[0]
     assert summary.likes == 90 and summary.license == "apache-2.0" and not summary.gated
@@ -41,7 +57,9 @@ def test_search_sorts_and_pages_through_the_real_client(hub: FakeHub) -> None:
         client.search("x", sort="stars")
 
 
-def test_repo_detail_groups_quants_with_exact_fit_license_gate_and_card(hub: FakeHub, gguf_bytes: bytes) -> None:
+def test_repo_detail_groups_quants_with_exact_fit_license_gate_and_card(
+    hub: FakeHub, gguf_bytes: bytes
+) -> None:
     hub.add_repo(
         "org/Tiny-GGUF",
         {
@@ -92,8 +110,10 @@ def test_gated_repo_metadata_is_public_and_flagged(hub: FakeHub, gguf_bytes: byt
 def test_missing_repo_and_no_network_are_one_sentence_errors(hub: FakeHub) -> None:
     with pytest.raises(HubNotFoundError, match="was not found on Hugging Face"):
         HubClient(endpoint=hub.endpoint).repo("nobody/Nothing-GGUF")
-    dead = FakeHub()
-    endpoint = dead.endpoint
-    dead.close()  # a port nobody listens on
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{s.getsockname()[1]}"
     with pytest.raises(HubUnreachableError, match="Cannot reach Hugging Face"):
-        HubClient(endpoint=endpoint).search("x")
+        HubClient(endpoint=endpoint).repo("org/Any-GGUF")

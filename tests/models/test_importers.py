@@ -51,7 +51,10 @@ def _ollama_store(root: Path, gguf_bytes: bytes) -> tuple[str, str]:
             {"mediaType": "application/vnd.ollama.image.projector", **proj},
         ],
     )
-    manifest("hf.co/bartowski/Tiny-GGUF/Q4_K_M", [{"mediaType": "application/vnd.ollama.image.model", **model}])
+    manifest(
+        "hf.co/bartowski/Tiny-GGUF/Q4_K_M",
+        [{"mediaType": "application/vnd.ollama.image.model", **model}],
+    )
     return str(model["digest"]).split(":")[1], str(proj["digest"]).split(":")[1]
 
 
@@ -85,15 +88,24 @@ def test_ollama_store_is_imported_in_place_with_known_hashes(
     assert ModelLibrary(paths, include_hf_cache=False).index.imported_apps == ("ollama",)
 
 
-def test_ollama_names_follow_ollamas_conventions(paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes) -> None:
+def test_ollama_names_follow_ollamas_conventions(
+    paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes
+) -> None:
     from app.models.importers import scan_ollama
 
     _ollama_store(isolated_stores / ".ollama" / "models", gguf_bytes)
     names = sorted(c.name_hint or "" for c in scan_ollama())
-    assert names == ["hf.co/bartowski/Tiny-GGUF:Q4_K_M", "someuser/vision:latest", "someuser/vision:latest-mmproj", "tinyllama:1b"]
+    assert names == [
+        "hf.co/bartowski/Tiny-GGUF:Q4_K_M",
+        "someuser/vision:latest",
+        "someuser/vision:latest-mmproj",
+        "tinyllama:1b",
+    ]
 
 
-def test_lmstudio_and_gpt4all_folders(paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes) -> None:
+def test_lmstudio_and_gpt4all_folders(
+    paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes
+) -> None:
     lms = isolated_stores / ".lmstudio" / "models" / "lmstudio-community" / "Tiny-GGUF"
     lms.mkdir(parents=True)
     (lms / "Tiny-Q6_K.gguf").write_bytes(gguf_bytes)

@@ -95,7 +95,9 @@ def test_remove_alias_rename_and_find(paths: DataPaths, tmp_path: Path, gguf_byt
         lib.get("bigmodel")
 
 
-def test_verify_records_then_detects_silent_corruption(paths: DataPaths, tmp_path: Path, gguf_bytes: bytes) -> None:
+def test_verify_records_then_detects_silent_corruption(
+    paths: DataPaths, tmp_path: Path, gguf_bytes: bytes
+) -> None:
     folder = _folder(tmp_path, gguf_bytes)
     lib = ModelLibrary(paths, [folder], include_hf_cache=False)
     lib.scan()
@@ -113,7 +115,9 @@ def test_verify_records_then_detects_silent_corruption(paths: DataPaths, tmp_pat
     assert bad.status == "mismatch" and not bad.ok and "damaged" in bad.detail
 
 
-def test_hf_cache_models_carry_repo_and_blob_sha(paths: DataPaths, tmp_path: Path, gguf_bytes: bytes) -> None:
+def test_hf_cache_models_carry_repo_and_blob_sha(
+    paths: DataPaths, tmp_path: Path, gguf_bytes: bytes
+) -> None:
     import hashlib
 
     sha = hashlib.sha256(gguf_bytes).hexdigest()
@@ -126,7 +130,11 @@ def test_hf_cache_models_carry_repo_and_blob_sha(paths: DataPaths, tmp_path: Pat
     lib = ModelLibrary(paths, hf_cache=tmp_path / "hf")
     lib.scan()
     entry = lib.get("tiny:Q5_K_M")
-    assert entry.source == "hf-cache" and entry.source_repo == "someone/Tiny-GGUF" and entry.sha256 == sha
+    assert (
+        entry.source == "hf-cache"
+        and entry.source_repo == "someone/Tiny-GGUF"
+        and entry.sha256 == sha
+    )
     assert lib.verify("tiny:Q5_K_M").status == "ok"
     assert lib.remove("tiny:Q5_K_M") == len(gguf_bytes)
     assert not (repo / "blobs" / sha).exists()
@@ -148,7 +156,9 @@ def test_library_names_resolve_through_app_resolve(paths: DataPaths, gguf_bytes:
 
 
 def test_scan_of_200_files_is_fast_when_warm(paths: DataPaths, tmp_path: Path) -> None:
-    src = build_llama_gguf(tmp_path / "src.gguf", TinySpec(n_layer=1, n_embd=32, n_ff=64, n_head=2, n_head_kv=1))
+    src = build_llama_gguf(
+        tmp_path / "src.gguf", TinySpec(n_layer=1, n_embd=32, n_ff=64, n_head=2, n_head_kv=1)
+    )
     folder = tmp_path / "many"
     folder.mkdir()
     data = src.read_bytes()
@@ -162,4 +172,4 @@ def test_scan_of_200_files_is_fast_when_warm(paths: DataPaths, tmp_path: Path) -
 
 
 def test_unused_module_attr() -> None:
-    assert library_mod.FOREIGN_SOURCES == {"ollama", "lmstudio", "gpt4all"}
+    assert {"ollama", "lmstudio", "gpt4all"} == library_mod.FOREIGN_SOURCES

@@ -48,5 +48,8 @@ def test_group_files_by_quant_sums_split_parts_and_sorts_by_precision() -> None:
     assert [o.quant for o in options] == ["Q4_K_M", "Q8_0", "F16"]
     f16 = options[2]
     assert f16.size_bytes == 1900 and f16.is_split
-    assert [f.filename for f in f16.files] == ["M-F16-00001-of-00002.gguf", "M-F16-00002-of-00002.gguf"]
+    assert [f.filename for f in f16.files] == [
+        "M-F16-00001-of-00002.gguf",
+        "M-F16-00002-of-00002.gguf",
+    ]
     assert [p.filename for p in projectors] == ["mmproj-M-f16.gguf"]

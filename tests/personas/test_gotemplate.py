@@ -147,7 +147,7 @@ def test_legacy_template_runs_per_turn_and_stops_after_response() -> None:
 
 def test_legacy_template_without_response_gets_one_appended() -> None:
     t = "[INST] {{ if .System }}{{ .System }} {{ end }}{{ .Prompt }} [/INST]"
-    assert compile_template(t).vars == frozenset({"system", "prompt"})
+    assert compile_template(t).vars == frozenset({"system", "prompt", "response"})
     assert render(t, CONVO) == "[INST] Be brief. Hi [/INST]Hello![INST] Bye [/INST]"
 
 
@@ -278,3 +278,29 @@ def test_render_or_fallback_renders_supported_templates() -> None:
 def test_fill_in_the_middle() -> None:
     t = "<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>"
     assert render(t, [], prompt="def f(", suffix="return x") == "<PRE> def f( <SUF>return x <MID>"
+
+
+def test_tool_definitions_are_go_structs() -> None:
+    tool = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather now",
+            "parameters": {
+                "type": "object",
+                "required": ["city"],
+                "properties": {
+                    "unit": {"type": "string", "description": "C or F"},
+                    "city": {"type": "string", "description": "City name"},
+                },
+            },
+        },
+    }
+    t = (
+        "{{ range .Tools }}def {{ .Function.Name }}("
+        "{{- range $name, $p := .Function.Parameters.Properties }}{{ $name }}: {{ $p.Type }}, {{ end }})"
+        ": {{ .Function.Description }} {{ .Function.Parameters.Required }}{{ end }}"
+        '{{ range .Messages }}{{ if eq .Role "system" }}{{ continue }}{{ end }}|{{ .Content }}{{ end }}'
+    )
+    out = render(t, [M("system", "s"), M("user", "u")], tools=[tool])
+    assert out == "def get_weather(city: string, unit: string, ): Weather now [city]|u"

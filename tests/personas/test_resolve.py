@@ -170,3 +170,12 @@ def test_list_personas_catalog(store: PersonaStore) -> None:
     assert (
         entries["analyst"].details["builtin"] is True and entries["analyst"].details["base"] is None
     )
+
+
+def test_the_model_picked_last_may_be_a_persona(store: PersonaStore, tiny_model: Path) -> None:
+    store.create(Persona(name="on-tiny", base=str(tiny_model), system="tiny"))
+    store.create(Persona(name="floating", system="floats"))
+    r = resolve_persona("floating", base_model="on-tiny")
+    assert r is not None and r.path == tiny_model and r.system == "floats"
+    with pytest.raises(ModelNotFoundError, match="no model 'floating' in your model library"):
+        resolve_persona("floating", base_model="floating")  # itself: not a model

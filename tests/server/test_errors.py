@@ -126,6 +126,8 @@ def test_no_500_for_a_batch_of_bad_requests(http: Any, model_name: str) -> None:
     ]
     for body in bad_bodies:
         for route in ("/v1/chat/completions", "/v1/completions", "/v1/embeddings", "/api/chat", "/api/generate"):
+            if route.startswith("/api/") and isinstance(body, dict):
+                body = {**body, "options": {"num_predict": 1}}  # some are valid Ollama requests: keep them short
             r = http.post(route, json=body)
             # Ollama treats a request without messages/prompt as "load the model": a 200
             ok = r.status_code < 500 if route.startswith("/api/") else 400 <= r.status_code < 500

@@ -94,6 +94,39 @@ def test_tool_calls_come_back_with_object_arguments(http: Any, model_name: str) 
     assert r.status_code == 200 and r.json()["done"]
 
 
-def test_pull_says_plainly_when_unavailable(http: Any) -> None:
-    r = http.post("/api/pull", json={"model": "hf.co/x/y:Q4_K_M", "stream": False})
-    assert r.status_code in (200, 404, 501) and ("error" in r.json() or "status" in r.json())
+def test_pull_downloads_into_the_library_with_progress(
+    make_server: Any, engine: Any, tmp_path: Any, monkeypatch: Any, tiny_model: Any
+) -> None:
+    import httpx
+
+    from app.core.paths import default_paths
+    from app.models.downloads import DownloadManager
+    from app.models.hub import HubClient
+    from app.models.library import ModelLibrary
+    from app.server.app import create_app
+    from app.server.config import ServerConfig
+    from app.server.runner import ServerThread
+    from tests.fixtures.fake_hub import FakeHub
+    from tests.server.conftest import API_KEY
+
+    monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    with FakeHub() as hub:
+        hub.add_repo("org/Tiny-GGUF", {"Tiny-Q8_0.gguf": tiny_model.read_bytes()})
+        paths = default_paths().ensure()
+        manager = DownloadManager(
+            paths, ModelLibrary(paths, hf_cache=tmp_path / "no-cache"), HubClient(endpoint=hub.endpoint),
+            keep_free_bytes=0, emit_interval=0.0,
+        )
+        config = ServerConfig(port=0, api_key=API_KEY)
+        h = {"Authorization": f"Bearer {API_KEY}"}
+        with ServerThread(create_app(engine, config, downloads=lambda: manager), config) as srv:
+            r = httpx.post(srv.url + "/api/pull", json={"model": "hf.co/org/Tiny-GGUF:Q8_0"}, headers=h, timeout=60)
+            lines = [json.loads(x) for x in r.text.splitlines() if x]
+            assert lines[0]["status"] == "pulling manifest" and lines[-1]["status"] == "success"
+            assert any(x.get("total") for x in lines)
+            missing = httpx.post(srv.url + "/api/pull", json={"model": "org/Nope-GGUF", "stream": False}, headers=h)
+            assert missing.status_code == 404 and "error" in missing.json()
+            bad = httpx.post(srv.url + "/api/pull", json={"model": "llama3"}, headers=h)
+            assert bad.status_code == 400
+        manager.close()

@@ -83,7 +83,7 @@ def test_tool_choice_none_answers_in_text(oai: Any, model_name: str) -> None:
 
 def test_auto_detects_a_hermes_tool_call(oai: Any, model_name: str) -> None:
     r = oai.chat.completions.create(
-        model=model_name, messages=USER, tools=TOOLS, max_tokens=60, extra_body={"grammar": HERMES_GRAMMAR}
+        model=model_name, messages=USER, tools=TOOLS, max_tokens=200, extra_body={"grammar": HERMES_GRAMMAR}
     )
     msg = r.choices[0].message
     assert r.choices[0].finish_reason == "tool_calls"
@@ -146,7 +146,7 @@ def test_streamed_named_call_deltas(http: Any, model_name: str) -> None:
 def test_streamed_required_and_auto_call_deltas(http: Any, model_name: str) -> None:
     for extra in ({"tool_choice": "required", "seed": 3}, {"grammar": HERMES_GRAMMAR}):
         deltas, reason = _tool_deltas(
-            http, {"model": model_name, "messages": USER, "tools": TOOLS, "max_tokens": 80, **extra}
+            http, {"model": model_name, "messages": USER, "tools": TOOLS, "max_tokens": 200, **extra}
         )
         assert reason == "tool_calls"
         for name, args in _assert_proper_deltas(deltas).values():

@@ -33,10 +33,7 @@ def window(qtbot: Any, services: Any, tiny_model: Any) -> Iterator[Any]:
     win.start()
     win.models.current_ref = str(tiny_model)
     yield win
-    win.chat_page.stop()
-    if win.chat_page.handle is not None:
-        qtbot.waitUntil(lambda: win.chat_page.handle is None, timeout=10000)
-    win.close()
+    _close(qtbot, win)
 
 
 def set_params(page: Any, **params: Any) -> None:
@@ -44,3 +41,32 @@ def set_params(page: Any, **params: Any) -> None:
     if page.conv is None:
         page.new_conversation()
     page.conv = page.store.update_conversation(page.conv.id, params=params)
+
+
+@pytest.fixture
+def own_window(qtbot: Any, services: Any) -> Iterator[Any]:
+    """A window with its own, empty InferenceService, for tests that load or fail to load models
+    (the shared ``engine`` keeps its model for everyone else)."""
+    from app.engine.service import InferenceService
+    from app.ui.app import build_window
+
+    services.inference = InferenceService()
+    services.owns_inference = True
+    win = build_window(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    yield win
+    _close(qtbot, win)
+
+
+def _close(qtbot: Any, win: Any) -> None:
+    """Close the window (which stops a running reply) and wait for the engine to finish it."""
+    import shiboken6
+
+    if not shiboken6.isValid(win):
+        return
+    handle = win.chat_page.handle
+    win.close()
+    if handle is not None:
+        qtbot.waitUntil(lambda: handle.done, timeout=10000)

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from app.chats.store import ChatStore
 from app.core.paths import default_paths
 from tests.ui.conftest import set_params
@@ -51,7 +53,8 @@ def test_stop_mid_stream_keeps_the_partial_reply(qtbot: Any, window: Any) -> Non
     page.composer.edit.setPlainText("Tell me a long story")
     page.composer.send_button.click()
     qtbot.waitUntil(lambda: bool(page.transcript._buffer or page.transcript._text), timeout=10000)
-    qtbot.keyClick(window, "Escape" if False else "\x1b") if False else page.stop()
+    window.activateWindow()
+    qtbot.keyClick(page.composer.edit, Qt.Key.Key_Escape)  # the Esc shortcut stops the reply
     qtbot.waitUntil(lambda: page.handle is None, timeout=10000)
     last = page.store.path(page.conv.id)[-1]
     assert last.role == "assistant" and last.finish_reason == "cancelled"
@@ -75,7 +78,9 @@ def test_regenerate_adds_a_sibling_reply_with_arrows(qtbot: Any, window: Any) ->
     assert page.transcript.widgets[-1]._branch_label.text() == "1/2"
 
 
-def test_edit_creates_a_branch_and_both_survive_a_restart(qtbot: Any, window: Any, services: Any) -> None:
+def test_edit_creates_a_branch_and_both_survive_a_restart(
+    qtbot: Any, window: Any, services: Any
+) -> None:
     page = window.chat_page
     send(qtbot, window, "original question")
     user = page.store.path(page.conv.id)[0]
@@ -89,7 +94,7 @@ def test_edit_creates_a_branch_and_both_survive_a_restart(qtbot: Any, window: An
     br = again.branch(path[0].id)
     assert br.count == 2
     old = again.switch_to(br.previous)
-    assert [m.content for m in old][0] == "original question" and old[-1].role == "assistant"
+    assert old[0].content == "original question" and old[-1].role == "assistant"
     again.close()
 
 
@@ -114,14 +119,18 @@ def qtbot_ctrl() -> Any:
     return Qt.KeyboardModifier.ControlModifier
 
 
-def test_export_writes_markdown_and_import_reads_json(qtbot: Any, window: Any, tmp_path: Path) -> None:
+def test_export_writes_markdown_and_import_reads_json(
+    qtbot: Any, window: Any, tmp_path: Path
+) -> None:
     page = window.chat_page
     send(qtbot, window, "Export me")
     md = tmp_path / "chat.md"
     page.export(page.conv.id, md)
     qtbot.waitUntil(md.exists, timeout=5000)
     text = md.read_text()
-    assert text.startswith("# Export me") and "## You\n\nExport me" in text and "## Assistant" in text
+    assert (
+        text.startswith("# Export me") and "## You\n\nExport me" in text and "## Assistant" in text
+    )
     js = tmp_path / "chat.json"
     page.export(page.conv.id, js)
     qtbot.waitUntil(js.exists, timeout=5000)
@@ -143,14 +152,106 @@ def test_rename_and_delete_with_undo(qtbot: Any, window: Any) -> None:
     assert c.id in [x.id for x in page.store.conversations()]
 
 
-def test_failed_load_shows_one_sentence_with_a_suggestion(qtbot: Any, window: Any, tmp_path: Path) -> None:
+def test_failed_load_shows_one_sentence_with_a_suggestion(
+    qtbot: Any, services: Any, tmp_path: Path
+) -> None:
+    from app.engine.service import InferenceService
+    from app.ui.app import build_window
+
+    services.inference = InferenceService()  # its own engine: a failed load leaves it empty
+    services.owns_inference = True
+    win = build_window(services)
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"this is not a model")
-    page = window.chat_page
+    page = win.chat_page
     page.new_conversation()
-    with qtbot.waitSignal(window.models.load_failed, timeout=10000) as sig:
-        window.add_and_load(bad)
+    with qtbot.waitSignal(win.models.load_failed, timeout=10000) as sig:
+        win.add_and_load(bad)
     message = sig.args[0]
     assert page.banner.isVisible() and page.banner.text == message
     assert "broken.gguf" in message or "GGUF" in message
-    assert str(tmp_path) in window.services.settings.models.folders
+    assert "\n" not in message and "Traceback" not in message and len(message) < 300
+    assert str(tmp_path) in services.settings.models.folders
+    assert win.status.model.text() == "No model loaded"
+    # sending keeps the message, tries the chat's model again and says why there is no reply
+    with qtbot.waitSignal(win.models.load_failed, timeout=10000):
+        page.send("hello?")
+    assert [m.role for m in page.store.path(page.conv.id)] == ["user"]
+    assert page.banner.text == message and page.handle is None
+    # a chat without a model says what to do
+    page.new_conversation()
+    page.conv = page.store.update_conversation(page.conv.id, model=None)
+    page.send("anyone?")
+    assert "No model is loaded" in page.banner.text
+
+
+def test_a_persona_brings_its_system_prompt_and_parameters(
+    qtbot: Any, own_window: Any, tiny_model: Path
+) -> None:
+    window = own_window
+    from app.personas.store import PersonaStore
+
+    PersonaStore().create(
+        {
+            "name": "pirate",
+            "base": str(tiny_model),
+            "system": "Talk like a pirate.",
+            "parameters": {"temperature": 0.3},
+        }
+    )
+    page = window.chat_page
+    page.model_bar.refresh_catalog()
+    qtbot.waitUntil(lambda: page.model_bar.kinds.get("pirate") == "persona", timeout=5000)
+    page.new_conversation()
+    with qtbot.waitSignal(window.models.loaded, timeout=20000):
+        page.model_bar.select("pirate")
+        page._on_model_bar_model_chosen("pirate")
+    assert page.conv.model == "pirate" and page.conv.persona == "pirate"
+    set_params(page, seed=1, max_tokens=8)
+    page.send("Where is the treasure?")
+    assert page.handle.request.messages[0].content == "Talk like a pirate."
+    assert page.handle.request.sampling.temperature == 0.3
+    qtbot.waitUntil(lambda: page.handle is None, timeout=20000)
+    # the chat's own system prompt wins over the persona's
+    page.conv = page.store.update_conversation(page.conv.id, system="Be brief.")
+    req = page._request(page.store.path(page.conv.id))
+    assert req.messages[0].content == "Be brief."
+
+
+def test_dropping_a_gguf_adds_and_loads_it(qtbot: Any, own_window: Any, tiny_model: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    win = own_window
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tiny_model))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                       Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    with qtbot.waitSignal(win.models.loaded, timeout=20000):
+        win.dropEvent(event)
+    assert event.isAccepted()
+    assert win.models.current_ref == str(tiny_model)
+    assert win.chat_page.conv.model == str(tiny_model)
+    assert str(tiny_model.parent) in win.services.settings.models.folders
+    assert "Hearth Tiny Llama" in win.status.model.text()
+
+
+def test_scrolling_up_stops_following_the_stream(qtbot: Any, window: Any) -> None:
+    page = window.chat_page
+    set_params(page, seed=2, max_tokens=600)
+    for i in range(4):
+        u = page.store.add_message(page.conv.id, "user", f"q{i}")
+        page.store.add_message(page.conv.id, "assistant", "line\n\n" * 30, parent_id=u.id)
+    page.reload()
+    page.composer.edit.setPlainText("go")
+    page.composer.send_button.click()
+    sb = page.transcript.verticalScrollBar()
+    qtbot.waitUntil(lambda: page.transcript.repaints >= 2, timeout=10000)
+    assert page.transcript.following and sb.value() == sb.maximum()
+    sb.setValue(0)  # the user scrolls up to read
+    assert not page.transcript.following
+    qtbot.waitUntil(lambda: page.handle is None or page.transcript.repaints >= 6, timeout=20000)
+    assert sb.value() == 0

@@ -66,7 +66,9 @@ def test_event_loop_latency_while_streaming(qtbot: Any, window: Any) -> None:
     # a long conversation on screen plus a long streamed reply: the worst case for repainting
     set_params(page, seed=11, max_tokens=700)
     for i in range(6):
-        u = page.store.add_message(page.conv.id, "user", f"Question {i}: explain `code` in **detail**")
+        u = page.store.add_message(
+            page.conv.id, "user", f"Question {i}: explain `code` in **detail**"
+        )
         page.store.add_message(page.conv.id, "assistant", "Here:\n\n```python\nprint('x')\n```\n" + "word " * 150,
                                parent_id=u.id)  # fmt: skip
     page.reload()
@@ -86,5 +88,9 @@ def test_event_loop_latency_while_streaming(qtbot: Any, window: Any) -> None:
     print(f"\nevent-loop latency while streaming {len(deltas)} deltas over {len(probe.gaps)} ticks: "
           f"p50 {probe.percentile_ms(0.5):.1f} ms, p99 {probe.percentile_ms(0.99):.1f} ms, worst {probe.worst_ms:.1f} ms;"
           f" GUI-thread busy between ticks: worst {probe.worst_busy_ms:.1f} ms; repaints {page.transcript.repaints}")  # fmt: skip
-    assert probe.worst_busy_ms < 50, f"the GUI thread worked {probe.worst_busy_ms:.0f} ms without yielding"
-    assert probe.percentile_ms(0.99) < 50, f"p99 event-loop latency {probe.percentile_ms(0.99):.0f} ms"
+    assert probe.worst_busy_ms < 50, (
+        f"the GUI thread worked {probe.worst_busy_ms:.0f} ms without yielding"
+    )
+    assert probe.percentile_ms(0.99) < 50, (
+        f"p99 event-loop latency {probe.percentile_ms(0.99):.0f} ms"
+    )

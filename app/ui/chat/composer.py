@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QVBoxLay
 class _Edit(QPlainTextEdit):
     submitted = Signal()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
             event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
@@ -29,7 +29,9 @@ class Composer(QWidget):
         row = QHBoxLayout()
         self.edit = _Edit()
         self.edit.setObjectName("Composer")
-        self.edit.setPlaceholderText("Message the model…  (Enter to send, Shift+Enter for a new line)")
+        self.edit.setPlaceholderText(
+            "Message the model…  (Enter to send, Shift+Enter for a new line)"
+        )
         self.edit.setFixedHeight(72)
         self.edit.submitted.connect(self._on_edit_submitted)
         row.addWidget(self.edit, 1)

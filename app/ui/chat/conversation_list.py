@@ -24,7 +24,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def date_group(ts: float, today: date | None = None) -> str:
-    """"Today", "Yesterday", "Previous 7 days", "Previous 30 days", or "Month YYYY"."""
+    """ "Today", "Yesterday", "Previous 7 days", "Previous 30 days", or "Month YYYY"."""
     today = today or date.today()
     d = datetime.fromtimestamp(ts).date()
     if d >= today:
@@ -98,7 +98,9 @@ class ConversationList(QWidget):
                 item.setData(0, ID_ROLE, h.conversation.id)
                 item.setToolTip(0, h.snippet)
                 if h.message_id:
-                    item.setText(0, f"{h.conversation.title}\n   {h.snippet.replace(chr(10), ' ')[:70]}")
+                    item.setText(
+                        0, f"{h.conversation.title}\n   {h.snippet.replace(chr(10), ' ')[:70]}"
+                    )
                 group.addChild(item)
             group.setExpanded(True)
             return
@@ -121,7 +123,10 @@ class ConversationList(QWidget):
     def _add_item(self, parent: QTreeWidgetItem, c: Conversation) -> None:
         item = QTreeWidgetItem([c.title])
         item.setData(0, ID_ROLE, c.id)
-        item.setToolTip(0, f"{c.title}\nLast message {time.strftime('%Y-%m-%d %H:%M', time.localtime(c.updated))}")
+        item.setToolTip(
+            0,
+            f"{c.title}\nLast message {time.strftime('%Y-%m-%d %H:%M', time.localtime(c.updated))}",
+        )
         parent.addChild(item)
 
     def items(self) -> list[QTreeWidgetItem]:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class EditMessageDialog(QDialog):
@@ -11,7 +18,9 @@ class EditMessageDialog(QDialog):
         self.setWindowTitle("Edit message")
         self.resize(560, 300)
         lay = QVBoxLayout(self)
-        note = QLabel("Sending the edited message starts a new branch; the original stays (use ‹ › to switch).")
+        note = QLabel(
+            "Sending the edited message starts a new branch; the original stays (use ‹ › to switch)."
+        )
         note.setWordWrap(True)
         lay.addWidget(note)
         self.edit = QPlainTextEdit(text)

@@ -36,7 +36,13 @@ def _highlight(code: str, lang: str, dark: bool) -> str:
     from pygments.util import ClassNotFound
 
     try:
-        lexer = get_lexer_by_name(lang) if lang else guess_lexer(code) if len(code) > 40 else TextLexer()
+        lexer = (
+            get_lexer_by_name(lang)
+            if lang
+            else guess_lexer(code)
+            if len(code) > 40
+            else TextLexer()
+        )
     except ClassNotFound:
         lexer = TextLexer()
     fmt = HtmlFormatter(noclasses=True, nowrap=True, style=_style(dark))
@@ -80,5 +86,8 @@ def render(text: str, *, dark: bool = False, streaming: bool = False) -> str:
             idx += 1
     out: str = md.renderer.render(tokens, md.options, {})
     out = out.replace("<code>", f'<code style="background:{bg}; font-family:monospace;">')
-    out = out.replace("<table>", f'<table border="1" cellspacing="0" cellpadding="4" style="border-color:{border};">')
+    out = out.replace(
+        "<table>",
+        f'<table border="1" cellspacing="0" cellpadding="4" style="border-color:{border};">',
+    )
     return out

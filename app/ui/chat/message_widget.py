@@ -20,7 +20,7 @@ from app.ui.chat import markdown
 
 
 def stats_text(stats: dict, finish_reason: str | None = None) -> str:
-    """"123 tokens · TTFT 0.21 s · 41.3 tok/s" (plus why it stopped, when unusual)."""
+    """ "123 tokens · TTFT 0.21 s · 41.3 tok/s" (plus why it stopped, when unusual)."""
     parts = []
     if stats.get("completion_tokens") is not None:
         parts.append(f"{stats['completion_tokens']} tokens")
@@ -31,7 +31,9 @@ def stats_text(stats: dict, finish_reason: str | None = None) -> str:
     if finish_reason == "cancelled":
         parts.append("stopped")
     elif finish_reason in ("length", "context_full"):
-        parts.append("cut off (length limit)" if finish_reason == "length" else "cut off (context full)")
+        parts.append(
+            "cut off (length limit)" if finish_reason == "length" else "cut off (context full)"
+        )
     if stats.get("dropped_messages"):
         parts.append(f"{stats['dropped_messages']} older messages left out to fit the context")
     return " · ".join(parts)
@@ -57,11 +59,11 @@ class _Body(QTextBrowser):
         if h != self.height():
             self.setFixedHeight(h)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         return QSize(400, self.height())
 
 
@@ -70,7 +72,9 @@ class MessageWidget(QFrame):
 
     action_triggered = Signal(str, str)
 
-    def __init__(self, role: str, message: Message | None = None, *, label: str | None = None) -> None:
+    def __init__(
+        self, role: str, message: Message | None = None, *, label: str | None = None
+    ) -> None:
         super().__init__()
         self.role = role
         self.message = message

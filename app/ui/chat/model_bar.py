@@ -35,14 +35,18 @@ class ModelBar(QWidget):
         lay.setContentsMargins(12, 8, 12, 4)
         self.combo = QComboBox()
         self.combo.setMinimumWidth(200)
-        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.combo.setMinimumContentsLength(18)
         self.combo.setToolTip("Model for this chat: your library, personas, or a .gguf file")
         self.combo.activated.connect(self._on_combo_activated)
         lay.addWidget(self.combo)
         self.load_button = QPushButton("Load settings…")
         self.load_button.setToolTip("GPU layers, context size, flash attention, KV cache, threads")
-        self.load_button.clicked.connect(lambda: self.settings_requested.emit(self.selected() or ""))
+        self.load_button.clicked.connect(
+            lambda: self.settings_requested.emit(self.selected() or "")
+        )
         lay.addWidget(self.load_button)
         self.eject_button = QPushButton("Eject")
         self.eject_button.setToolTip("Unload the model and free its memory")
@@ -68,6 +72,7 @@ class ModelBar(QWidget):
         self.panel_button.toggled.connect(self.panel_toggled)
         lay.addWidget(self.panel_button)
         self._entries: list[tuple[str, str]] = []  # (label, name)
+        self.kinds: dict[str, str] = {}  # name -> "model" | "persona"
 
     # ------------------------------------------------------------- catalog
     def refresh_catalog(self, extra: list[str] | None = None) -> None:
@@ -78,15 +83,22 @@ class ModelBar(QWidget):
 
             return list_catalog()
 
-        run_op(listing, lambda entries: self.set_entries(entries, extra or []), lambda _e: self.set_entries([], extra or []))
+        run_op(
+            listing,
+            lambda entries: self.set_entries(entries, extra or []),
+            lambda _e: self.set_entries([], extra or []),
+        )
 
     def set_entries(self, entries: list[Any], extra: list[str]) -> None:
         current = self.selected()
         self._entries = []
         for e in entries:
             kind = "persona" if e.kind == "persona" else "model"
+            self.kinds[e.name] = kind
             size = f"  ·  {e.size_bytes / 2**30:.1f} GB" if e.size_bytes else ""
-            self._entries.append((f"{e.name}{size}" + ("  (persona)" if kind == "persona" else ""), e.name))
+            self._entries.append(
+                (f"{e.name}{size}" + ("  (persona)" if kind == "persona" else ""), e.name)
+            )
         names = {n for _, n in self._entries}
         for p in extra:
             if p and p not in names:
@@ -100,7 +112,9 @@ class ModelBar(QWidget):
 
     def select(self, name: str | None) -> None:
         if name and self.combo.findData(name) < 0:
-            self.combo.insertItem(self.combo.count() - 1, Path(name).name if name.endswith(".gguf") else name, name)
+            self.combo.insertItem(
+                self.combo.count() - 1, Path(name).name if name.endswith(".gguf") else name, name
+            )
         idx = self.combo.findData(name) if name else 0
         self.combo.setCurrentIndex(max(idx, 0))
 
@@ -111,7 +125,9 @@ class ModelBar(QWidget):
     def _on_combo_activated(self, index: int) -> None:
         data = self.combo.itemData(index)
         if data == OPEN_FILE:
-            path, _ = QFileDialog.getOpenFileName(self, "Open a model", str(Path.home()), "GGUF models (*.gguf)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a model", str(Path.home()), "GGUF models (*.gguf)"
+            )
             if not path:
                 self.combo.setCurrentIndex(0)
                 return

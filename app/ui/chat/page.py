@@ -162,7 +162,7 @@ class ChatPage(QWidget):
         self.model_bar.select(self.conv.model or self.models.current_ref)
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, rebuild: bool = False) -> None:
         """Show the current branch of the open conversation from the store."""
         if self.conv is None:
             self.transcript.show_messages([], self.store.branch, {})
@@ -170,7 +170,7 @@ class ChatPage(QWidget):
         path = self.store.path(self.conv.id)
         labels = {m.id: f"Assistant · {Path(m.model).stem if m.model and m.model.endswith('.gguf') else m.model}"
                   for m in path if m.role == "assistant" and m.model}  # fmt: skip
-        self.transcript.show_messages(path, self.store.branch, labels)
+        self.transcript.show_messages(path, self.store.branch, labels, rebuild=rebuild)
         self.update_meter()
 
     # ------------------------------------------------------------------ sending
@@ -182,7 +182,9 @@ class ChatPage(QWidget):
         assert self.conv is not None
         path = self.store.path(self.conv.id)
         parent = path[-1].id if path else None
-        user = self.store.add_message(self.conv.id, "user", text, parent_id=parent)  # saved before the reply
+        user = self.store.add_message(
+            self.conv.id, "user", text, parent_id=parent
+        )  # saved before the reply
         self.conv = self.store.conversation(self.conv.id)
         self.list.refresh()
         self.reply_to(user.id)
@@ -191,7 +193,9 @@ class ChatPage(QWidget):
         """Generate a new reply under ``user_msg_id`` (a sibling if it has replies)."""
         assert self.conv is not None
         want = self.conv.model
-        if self.models.current is None or (want and self.models.current_ref and want != self.models.current_ref):
+        if self.models.current is None or (
+            want and self.models.current_ref and want != self.models.current_ref
+        ):
             self.pending_reply = user_msg_id
             self.reload()
             if self.models.loading is None:
@@ -217,30 +221,60 @@ class ChatPage(QWidget):
         self.composer.set_busy(True)
         self.banner.hide()
         try:
-            self.handle = self.services.ensure_inference().submit(request, on_event=self.relay.on_event)
+            self.handle = self.services.ensure_inference().submit(
+                request, on_event=self.relay.on_event
+            )
         except Exception as exc:
             self._on_relay_failed(exc)
 
-    def _preamble(self) -> list[ChatMessage]:
-        assert self.conv is not None
-        system = self.conv.system
-        return [ChatMessage("system", system)] if system else []
+    def _preset(self) -> Any:
+        """The loaded name's preset (a persona's system prompt, few-shot turns, sampling, stops)."""
+        rm = self.models.resolved
+        return (
+            rm
+            if rm is not None
+            and self.models.current_ref == (self.conv.model if self.conv else None)
+            else None
+        )
 
     def _request(self, path: list[Message], *, max_tokens: int | None = -1) -> GenerationRequest:
+        """The chat's own system prompt and parameters win over the persona's."""
         assert self.conv is not None
         params = self.conv.params
-        msgs = self._preamble() + [ChatMessage(m.role, m.content) for m in path]
-        mt = params.get("max_tokens") or None if max_tokens == -1 else max_tokens
+        rm = self._preset()
+        if rm is not None:
+            preamble = rm.preamble(self.conv.system)
+            sampling = rm.sampling(**sampling_kwargs(params))
+            stop = tuple(rm.stop)
+            preset_max = rm.max_tokens
+        else:
+            preamble = [ChatMessage("system", self.conv.system)] if self.conv.system else []
+            sampling = SamplingParams(**sampling_kwargs(params))
+            stop, preset_max = (), None
+        msgs = preamble + [ChatMessage(m.role, m.content) for m in path]
+        mt = (params.get("max_tokens") or preset_max or None) if max_tokens == -1 else max_tokens
         return GenerationRequest(
             messages=tuple(msgs),
-            sampling=SamplingParams(**sampling_kwargs(params)),
+            sampling=sampling,
             max_tokens=mt,
+            stop=stop,
             truncation=TruncationPolicy.DROP_OLDEST,
         )
 
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.cancel()
+
+    def shutdown(self) -> None:
+        """The window is closing: stop the reply and stop listening to it (it is saved if it completes
+        before the engine notices the cancel; otherwise the user's message is already on disk)."""
+        self.stop()
+        if self.relay is not None:
+            for sig in (self.relay.delta_received, self.relay.finished, self.relay.failed):
+                try:
+                    sig.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
 
     def _on_relay_delta_received(self, text: str) -> None:
         self.transcript.append(text)
@@ -341,7 +375,11 @@ class ChatPage(QWidget):
                 text += f" · {dropped} oldest messages will be left out"
             self.meter_label.setText(text)
 
-        watch_future(self.services.inference.call(count), show, lambda e: self.meter_label.setText(one_line(e)))
+        watch_future(
+            self.services.inference.call(count),
+            show,
+            lambda e: self.meter_label.setText(one_line(e)),
+        )
 
     def _on_panel_changed(self, system: str | None, params: dict) -> None:
         if self.conv is None:
@@ -353,7 +391,8 @@ class ChatPage(QWidget):
     # ------------------------------------------------------------ model events
     def _on_model_bar_model_chosen(self, name: str) -> None:
         if self.conv is not None:
-            self.conv = self.store.update_conversation(self.conv.id, model=name)
+            persona = name if self.model_bar.kinds.get(name) == "persona" else None
+            self.conv = self.store.update_conversation(self.conv.id, model=name, persona=persona)
         if name != self.models.current_ref:
             self.models.load_name(name)
 
@@ -366,12 +405,16 @@ class ChatPage(QWidget):
         if self.pending_reply is not None:
             pid, self.pending_reply = self.pending_reply, None
             if self.conv is not None and self.conv.model != self.models.current_ref:
-                self.conv = self.store.update_conversation(self.conv.id, model=self.models.current_ref)
+                self.conv = self.store.update_conversation(
+                    self.conv.id, model=self.models.current_ref
+                )
             self.reply_to(pid)
 
     def _on_models_load_failed(self, message: str) -> None:
         self.model_bar.set_loading(None)
-        self.model_bar.set_state("No model loaded" if self.models.current is None else self.model_bar.state.text())
+        self.model_bar.set_state(
+            "No model loaded" if self.models.current is None else self.model_bar.state.text()
+        )
         self.pending_reply = None
         self.banner.show_message(message, error=True)
 
@@ -418,10 +461,14 @@ class ChatPage(QWidget):
 
     def _on_list_export_requested(self, conv_id: str, fmt: str) -> None:
         c = self.store.conversation(conv_id)
-        safe = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in c.title).strip() or "chat"
+        safe = (
+            "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in c.title).strip() or "chat"
+        )
         ext = "md" if fmt == "md" else "json"
         flt = "Markdown (*.md)" if fmt == "md" else "JSON (*.json)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export chat", str(Path.home() / f"{safe}.{ext}"), flt)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export chat", str(Path.home() / f"{safe}.{ext}"), flt
+        )
         if path:
             self.export(conv_id, Path(path))
 
@@ -433,7 +480,9 @@ class ChatPage(QWidget):
                lambda e: self.banner.show_message(one_line(e), error=True))  # fmt: skip
 
     def _on_list_import_requested(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import chat", str(Path.home()), "Hearth chat export (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import chat", str(Path.home()), "Hearth chat export (*.json)"
+        )
         if path:
             self.import_path(Path(path))
 
@@ -445,4 +494,8 @@ class ChatPage(QWidget):
             self.open_conversation(conv.id)
             self.banner.show_message(f"Imported “{conv.title}”.", timeout_ms=8000)
 
-        run_op(lambda: import_file(self.store, path), done, lambda e: self.banner.show_message(one_line(e), error=True))
+        run_op(
+            lambda: import_file(self.store, path),
+            done,
+            lambda e: self.banner.show_message(one_line(e), error=True),
+        )

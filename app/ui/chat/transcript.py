@@ -59,11 +59,25 @@ class TranscriptView(QScrollArea):
     def shown_ids(self) -> list[str]:
         return [w.message.id for w in self.widgets if w.message is not None]
 
-    def show_messages(self, messages: list[Message], branch_of: Callable[[str], Branch], labels: dict[str, str]) -> None:
-        """Show ``messages`` (root to leaf); when they extend what is shown, only the new ones are added."""
+    def show_messages(
+        self,
+        messages: list[Message],
+        branch_of: Callable[[str], Branch],
+        labels: dict[str, str],
+        *,
+        rebuild: bool = False,
+    ) -> None:
+        """Show ``messages`` (root to leaf); when they extend what is shown, only the new ones are added
+        (``rebuild`` repaints everything, e.g. after a theme change)."""
         shown = self.shown_ids()
         ids = [m.id for m in messages if m.role != "system"]
-        if self.streaming is None and len(self.widgets) == len(shown) and shown and ids[: len(shown)] == shown:
+        if (
+            not rebuild
+            and self.streaming is None
+            and len(self.widgets) == len(shown)
+            and shown
+            and ids[: len(shown)] == shown
+        ):
             for m in messages:
                 if m.role != "system" and m.id not in shown:
                     w = MessageWidget(m.role, m, label=labels.get(m.id))

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Build the Linux one-folder bundle (dist/hearth/) and, with --appimage, an AppImage.
+#
+#   bash packaging/linux/build.sh              # what `make package` runs
+#   bash packaging/linux/build.sh --appimage   # also dist/Hearth-<version>-x86_64.AppImage
+#   bash packaging/linux/build.sh --check      # also run the release checks on the bundle
+#
+# Needs .venv/ (make venv). GPU build: `make clean-venv && make venv CMAKE_ARGS="-DGGML_CUDA=on"`
+# first (llama-cpp-python is compiled into .venv/wheels/), then this script; the CUDA runtime
+# libraries llama.cpp links (libcudart, libcublas, libcublasLt) are collected from the
+# system by PyInstaller's dependency analysis, so build on a machine with the CUDA toolkit.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+PY="${PY:-$ROOT/.venv/bin/python}"
+DIST="$ROOT/dist"
+WORK="$ROOT/build/pyinstaller"
+APPIMAGE=0
+CHECK=0
+for arg in "$@"; do
+    case "$arg" in
+        --appimage) APPIMAGE=1 ;;
+        --check) CHECK=1 ;;
+        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
+
+if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
+    echo "build.sh: PyInstaller is missing; installing it into .venv (it is in the dev extra)"
+    "$PY" -m pip install --quiet "pyinstaller>=6.10"
+fi
+
+VERSION="$("$PY" -c 'import app; print(app.__version__)')"
+start=$(date +%s)
+
+echo "==> icons"
+QT_QPA_PLATFORM=offscreen "$PY" packaging/icons.py "$ROOT/build/icons"
+
+echo "==> PyInstaller (dist/hearth)"
+# The work folder is kept between builds: PyInstaller reuses its analysis caches.
+"$PY" -m PyInstaller --noconfirm --log-level WARN \
+    --distpath "$DIST" --workpath "$WORK" packaging/hearth.spec
+
+BUNDLE="$DIST/hearth"
+INTERNAL="$BUNDLE/_internal"
+
+echo "==> desktop integration files"
+install -Dm644 packaging/linux/hearth.desktop "$BUNDLE/share/applications/io.hearth.Hearth.desktop"
+install -Dm644 packaging/linux/io.hearth.Hearth.metainfo.xml "$BUNDLE/share/metainfo/io.hearth.Hearth.metainfo.xml"
+cp -r "$ROOT/build/icons/hicolor" "$BUNDLE/share/icons/" 2>/dev/null || {
+    mkdir -p "$BUNDLE/share/icons" && cp -r "$ROOT/build/icons/hicolor" "$BUNDLE/share/icons/"
+}
+install -Dm755 packaging/linux/install.sh "$BUNDLE/install.sh"
+
+echo "==> llama.cpp libraries: identical copies become links"
+# The wheel stores libllama.so, libllama.so.0 and libllama.so.0.5.0 as three copies.
+if [ -d "$INTERNAL/llama_cpp/lib" ]; then
+    (
+        cd "$INTERNAL/llama_cpp/lib"
+        for f in *.so.*.*; do
+            [ -f "$f" ] || continue
+            base="${f%%.so.*}.so"
+            for alias in "$base" "$base".[0-9]; do
+                if [ -f "$alias" ] && [ ! -L "$alias" ] && [ "$alias" != "$f" ] && cmp -s "$alias" "$f"; then
+                    ln -sf "$f" "$alias"
+                fi
+            done
+        done
+    )
+fi
+
+end=$(date +%s)
+size_mb=$(du -sm "$BUNDLE" | cut -f1)
+echo "==> dist/hearth: ${size_mb} MB, built in $((end - start)) s (hearth $VERSION)"
+echo "$((end - start)) ${size_mb}" > "$ROOT/build/package-stats.txt"
+
+if [ "$APPIMAGE" = 1 ]; then
+    bash packaging/linux/appimage.sh "$VERSION"
+fi
+
+if [ "$CHECK" = 1 ]; then
+    "$PY" packaging/check_bundle.py "$BUNDLE/hearth"
+fi

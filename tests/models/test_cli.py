@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli.main import cli
+from app.core.keychain import HF_TOKEN, get_secret
+from app.core.paths import DataPaths
+from tests.fixtures.fake_hub import FakeHub
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def repo(hub: FakeHub, gguf_bytes: bytes) -> FakeHub:
+    hub.add_repo(
+        "org/Tiny-GGUF",
+        {
+            "Tiny-Q4_K_M.gguf": gguf_bytes,
+            "Tiny-Q8_0-00001-of-00002.gguf": gguf_bytes,
+            "Tiny-Q8_0-00002-of-00002.gguf": gguf_bytes,
+        },
+        downloads=42,
+        card="# Tiny card",
+    )
+    return hub
+
+
+def test_search_files_pull_ls_verify_rm(repo: FakeHub, paths: DataPaths) -> None:
+    code, out = run("search", "tiny", "--sort", "likes")
+    assert code == 0 and "org/Tiny-GGUF" in out and "42 downloads" in out
+    code, out = run("search", "tiny", "--json")
+    assert json.loads(out)[0]["repo_id"] == "org/Tiny-GGUF"
+    code, out = run("files", "org/Tiny-GGUF")
+    assert (
+        code == 0 and "Q4_K_M" in out and "Q8_0" in out and "(2 parts)" in out and "CPU only" in out
+    )
+    code, out = run("files", "org/Tiny-GGUF", "--json")
+    assert [o["quant"] for o in json.loads(out)["options"]] == ["Q4_K_M", "Q8_0"]
+    code, out = run("pull", "org/Tiny-GGUF:Q8_0", "--json")
+    assert code == 0, out
+    entry = json.loads(out)
+    assert (
+        entry["name"] == "tiny:Q8_0"
+        and len(entry["parts"]) == 2
+        and entry["source_repo"] == "org/Tiny-GGUF"
+    )
+    code, out = run("ls")
+    assert "tiny:Q8_0" in out
+    code, out = run("ls", "--json")
+    assert [e["name"] for e in json.loads(out)] == ["tiny:Q8_0"]
+    code, out = run("alias", "tiny:Q8_0", "tiny8")
+    assert code == 0
+    from app.resolve import resolve_model
+
+    assert resolve_model("tiny8").path == Path(entry["path"])
+    code, out = run("verify", "tiny8")
+    assert code == 0 and "ok" in out
+    code, out = run("rm", "tiny8", "--yes")
+    assert code == 0 and "freed" in out
+    assert not Path(entry["path"]).exists()
+
+
+def test_pull_of_gated_repo_says_what_to_do(
+    repo: FakeHub, gguf_bytes: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli.main import main
+
+    repo.add_repo(
+        "meta/Gated-GGUF", {"Gated-Q4_K_M.gguf": gguf_bytes}, gated=True, granted_tokens={"hf_ok"}
+    )
+    with pytest.raises(SystemExit) as exc:
+        main(["pull", "meta/Gated-GGUF:Q4_K_M"])
+    assert exc.value.code == 1
+    err = capsys.readouterr().err.strip()
+    assert (
+        err.startswith("Error: meta/Gated-GGUF is gated")
+        and "hearth login" in err
+        and len(err.splitlines()) == 1
+    )
+
+
+def test_login_validates_and_stores_the_token_in_the_keychain(repo: FakeHub) -> None:
+    repo.valid_tokens.add("hf_secret")
+    code, out = run("login", input="hf_secret\n")
+    assert code == 0 and "hearth-tester" in out and "hf_secret" not in out
+    assert get_secret(HF_TOKEN) == "hf_secret"
+    from app.core.errors import HubAuthRequiredError
+
+    with pytest.raises(HubAuthRequiredError):
+        run("login", "--token", "hf_bad")
+    assert get_secret(HF_TOKEN) == "hf_secret"
+    code, out = run("login", "--remove")
+    assert get_secret(HF_TOKEN) is None
+
+
+def test_models_group_scan_and_import(
+    paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes
+) -> None:
+    (paths.models_dir / "x" / "y").mkdir(parents=True)
+    (paths.models_dir / "x" / "y" / "Local-Q4_K_M.gguf").write_bytes(gguf_bytes)
+    code, out = run("models", "scan")
+    assert code == 0 and "1 added" in out
+    code, out = run("models")
+    assert "local:Q4_K_M" in out
+    g4a = isolated_stores / ".local" / "share" / "nomic.ai" / "GPT4All"
+    g4a.mkdir(parents=True)
+    (g4a / "Other-Q5_0.gguf").write_bytes(gguf_bytes + b"\0")
+    code, out = run("import")
+    assert "GPT4All: 1 model(s)" in out and "other:Q5_0" in out
