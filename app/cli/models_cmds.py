@@ -140,6 +140,11 @@ def pull(ref: str, filename: str | None, as_json: bool) -> None:
     repo, quant = _split_ref(ref)
     plan = manager.plan(repo, quant=quant, filename=filename)
     task_id = manager.enqueue(plan)
+    already = manager.get(task_id).done_bytes
+    if already and not as_json:
+        click.echo(
+            f"Resuming: {_size(already)} of {_size(plan.total_bytes)} already downloaded.", err=True
+        )
     try:
         result = _watch(manager, task_id, quiet=as_json)
     except KeyboardInterrupt:
@@ -193,7 +198,7 @@ def _watch(manager: Any, task_id: str, quiet: bool) -> Any:
         try:
             while True:
                 p = manager.wait(task_id, 0.2)
-                if manager._tasks[task_id].finished.is_set():
+                if manager.is_settled(task_id):
                     return p
         finally:
             unsubscribe()
@@ -247,14 +252,40 @@ def rm(name: str, yes: bool) -> None:
         )
 
 
+def _hub_hashes(entry: Any, strict: bool) -> dict[str, str]:
+    """sha256 that Hugging Face publishes for the entry's files (matched by file name)."""
+    from pathlib import Path
+
+    if not entry.source_repo:
+        if strict:
+            raise HearthError(f"{entry.name} has no known Hugging Face repo to check against.")
+        return {}
+    try:
+        detail = _hub().repo(entry.source_repo, fit=False)
+    except HearthError:
+        if strict:
+            raise
+        return {}
+    remote = [*(f for o in detail.options for f in o.files), *detail.projectors]
+    by_name = {Path(f.filename).name: f.sha256 for f in remote if f.sha256}
+    return {p: by_name[Path(p).name] for p in entry.parts if Path(p).name in by_name}
+
+
 @click.command()
 @click.argument("name", required=False)
+@click.option(
+    "--hub", "use_hub", is_flag=True, help="Compare with the sha256 Hugging Face publishes."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def verify(name: str | None, as_json: bool) -> None:
-    """Check models' sha256 against the recorded (or Hugging Face's) hash."""
+def verify(name: str | None, use_hub: bool, as_json: bool) -> None:
+    """Check models' sha256 against the recorded hash (or Hugging Face's, with --hub)."""
     lib = _library()
-    names = [name] if name else [e.name for e in lib.entries()]
-    results = [lib.verify(n) for n in names]
+    entries = [lib.get(name)] if name else lib.entries()
+    results = []
+    for entry in entries:
+        missing = any(p not in entry.hashes for p in entry.parts)
+        expected = _hub_hashes(entry, strict=use_hub) if use_hub or missing else {}
+        results.append(lib.verify(entry.name, expected=expected))
     if as_json:
         _print_json([r.__dict__ for r in results])
     else:

@@ -144,8 +144,9 @@ class LlamaBackend:
 
         llama_log.install_log_capture()
         L.llama_backend_init()
-        self.unload()
+        # check the new file and its fit first: a bad file leaves the current model loaded
         info, n_ctx, gpu_layers, _est = self.plan(opts)
+        self.unload()
         t0 = time.perf_counter()
         mparams = L.llama_model_default_params()
         mparams.n_gpu_layers = gpu_layers

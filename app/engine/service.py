@@ -150,6 +150,10 @@ class InferenceService:
         """``fn(kind, payload)`` for "loaded", "unloaded" and "load_failed" (called on the engine thread)."""
         self._listeners.append(fn)
 
+    def remove_listener(self, fn: Callable[[str, Any], None]) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
     def _notify(self, kind: str, payload: Any) -> None:
         for fn in list(self._listeners):
             try:

@@ -99,6 +99,10 @@ class DownloadManager:
         with self._lock:
             return [self.get(i) for i in self._order]
 
+    def is_settled(self, task_id: str) -> bool:
+        """True once the task is done, failed, cancelled or paused (nothing more will happen)."""
+        return self._tasks[task_id].finished.is_set()
+
     def wait(self, task_id: str, timeout: float | None = None) -> DownloadProgress:
         """Block until the task is done, failed, cancelled or paused."""
         self._tasks[task_id].finished.wait(timeout)
@@ -327,8 +331,26 @@ class DownloadManager:
             task.finished.set()
             self._pump()
 
+    def installed(self, plan: DownloadPlan) -> LibraryEntry | None:
+        """The library entry if every file of ``plan`` is already there with the hub's sha256."""
+        dest_dir = self.paths.models_dir / plan.repo_id
+        first = str(dest_dir / plan.files[0].filename)
+        entry = next(
+            (e for e in self.library.entries(include_unusable=True) if e.path == first), None
+        )
+        if entry is None or entry.error:
+            return None
+        for f in plan.files:
+            known = entry.hashes.get(str(dest_dir / f.filename))
+            if not f.sha256 or known != f.sha256:
+                return None
+        return entry
+
     def _download(self, task: _Task) -> LibraryEntry:
         plan = task.plan
+        done = self.installed(plan)
+        if done is not None:  # pulled before and verified: nothing to fetch
+            return done
         self.check_disk(plan)
         headers = self.hub.auth_headers()
         dest_dir = self.paths.models_dir / plan.repo_id

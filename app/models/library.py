@@ -197,7 +197,9 @@ class ModelLibrary:
         for alias_name, p in extra_names.items():
             if p in paths_now and alias_name not in names_now:
                 aliases.setdefault(alias_name, p)
-        self._save(self._index.model_copy(update={"entries": tuple(entries), "aliases": aliases}))
+        updated = self._index.model_copy(update={"entries": tuple(entries), "aliases": aliases})
+        if updated != self._index or not self.has_index:  # unchanged: no write either
+            self._save(updated)
         by_path = {e.path: e.name for e in entries}
         return ScanReport(
             added=tuple(by_path[p] for p in added if p in by_path),

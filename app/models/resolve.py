@@ -15,16 +15,24 @@ from app.models.library import ModelLibrary
 from app.models.library_index import LibraryEntry
 
 
-def _library() -> ModelLibrary:
+def _library(scan: bool = False) -> ModelLibrary:
     lib = ModelLibrary.from_settings(default_paths())
-    if not lib.has_index:
+    if scan or not lib.has_index:
         lib.scan()
     return lib
 
 
 def resolve_library_model(name: str) -> ResolvedModel | None:
-    """The library model called ``name`` (its name, an alias, or a name without the ``:QUANT`` tag)."""
-    entry = _library().find(name)
+    """The library model called ``name`` (its name, an alias, or a name without the ``:QUANT`` tag).
+
+    An unknown name triggers one rescan (stat-only for known files), so a model copied
+    into a folder a moment ago is found.
+    """
+    lib = _library()
+    entry = lib.find(name)
+    if entry is None:
+        lib.scan()
+        entry = lib.find(name)
     if entry is None:
         return None
     return ResolvedModel(path=Path(entry.path), label=entry.name)
@@ -57,8 +65,11 @@ def catalog_entry(entry: LibraryEntry, aliases: list[str] | None = None) -> Cata
 
 
 def list_library_models() -> list[CatalogEntry]:
-    """Every usable chat model in the library (projectors and damaged files left out)."""
-    lib = _library()
+    """Every usable chat model in the library (projectors and damaged files left out).
+
+    Rescans first: unchanged files cost one ``stat`` each, so this stays cheap.
+    """
+    lib = _library(scan=True)
     return [
         catalog_entry(e, lib.aliases_of(e)) for e in sorted(lib.entries(), key=lambda e: e.name)
     ]

@@ -68,7 +68,22 @@ async def _prompts(state: ServerState, prompt: Any) -> list[str]:
     if all(isinstance(p, str) for p in prompt):
         return list(prompt)
     token_lists = [prompt] if all(isinstance(p, int) for p in prompt) else prompt
-    fut = state.service.call(lambda b: [b.detokenize(list(t)) for t in token_lists])
+
+    def detokenize(b: Any) -> list[str]:
+        # an out-of-range id would abort llama.cpp (a C++ exception): check first
+        for tokens in token_lists:
+            if not isinstance(tokens, list) or not tokens:
+                raise APIError(
+                    "Token prompts must be non-empty lists of token ids.", param="prompt"
+                )
+            for t in tokens:
+                if not isinstance(t, int) or not 0 <= t < b.n_vocab:
+                    raise APIError(
+                        f"Token id {t} is outside this model's vocabulary (0-{b.n_vocab - 1})."
+                    )
+        return [b.detokenize(list(t)) for t in token_lists]
+
+    fut = state.service.call(detokenize)
     return list(await asyncio.wrap_future(fut))
 
 

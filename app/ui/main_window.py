@@ -73,9 +73,9 @@ class MainWindow(QMainWindow):
         self.sidebar.addItems(PAGES)
         self.stack = QStackedWidget()
         self.chat_page = ChatPage(services, self.models)
-        self.settings_page = SettingsPage(services)
+        self._settings_page: SettingsPage | None = None  # built when first shown (~0.1 s)
         self.first_run_page = FirstRunPage(services)
-        self.pages: dict[str, QWidget] = {"Chats": self.chat_page, "Settings": self.settings_page}
+        self.pages: dict[str, QWidget] = {"Chats": self.chat_page, "Settings": QWidget()}
         for name in PAGES:
             self.stack.addWidget(self.pages.get(name) or _placeholder(name))
         self.stack.addWidget(self.first_run_page)
@@ -90,8 +90,6 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
-        self.settings_page.settings_saved.connect(self._on_settings_page_settings_saved)
-        self.settings_page.first_run_requested.connect(self.show_first_run)
         self.first_run_page.model_ready.connect(self._on_first_run_model_ready)
         self.first_run_page.open_file_requested.connect(self.open_model_file)
         self.first_run_page.skipped.connect(self._on_first_run_skipped)
@@ -109,6 +107,23 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         if not services.settings.ui.first_run_done:
             self.show_first_run()
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        if self._settings_page is None:
+            page = SettingsPage(self.services)
+            page.settings_saved.connect(self._on_settings_page_settings_saved)
+            page.first_run_requested.connect(self.show_first_run)
+            index = PAGES.index("Settings")
+            old = self.stack.widget(index)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.setCurrentIndex(current)
+            self.pages["Settings"] = page
+            self._settings_page = page
+        return self._settings_page
 
     # ----------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -157,6 +172,8 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- navigation
     def show_page(self, name: str) -> None:
+        if name == "Settings":
+            _ = self.settings_page
         self.sidebar.setCurrentRow(PAGES.index(name))
         self.stack.setCurrentIndex(PAGES.index(name))
 
@@ -175,6 +192,8 @@ class MainWindow(QMainWindow):
         self.chat_page.new_conversation()
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if row == PAGES.index("Settings"):
+            _ = self.settings_page
         if row >= 0:
             self.stack.setCurrentIndex(row)
 
@@ -257,7 +276,8 @@ class MainWindow(QMainWindow):
         e.n_ctx, e.gpu_layers, e.n_threads = opts.n_ctx, opts.gpu_layers, opts.n_threads
         e.flash_attn, e.kv_type = opts.flash_attn, opts.kv_type
         self.services.save_settings()
-        self.settings_page.load()
+        if self._settings_page is not None:
+            self._settings_page.load()
 
     # ------------------------------------------------------------ drag and drop
     @staticmethod

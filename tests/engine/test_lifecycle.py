@@ -104,6 +104,11 @@ def test_bad_files_fail_cleanly_and_service_survives(tiny_model: Path, tmp_path:
             svc.load(LoadOptions(path=cut)).result()
         with pytest.raises(InsufficientMemoryError, match="GiB"):
             svc.load(LoadOptions(path=tiny_model, n_ctx=50_000_000)).result()
+        # a bad file does not unload the model that is loaded
+        svc.load(LoadOptions(path=tiny_model, n_ctx=256)).result()
+        with pytest.raises(NotAGGUFError):
+            svc.load(LoadOptions(path=text)).result()
+        assert svc.loaded is not None and svc.loaded.path == tiny_model
         # nothing is lost: a good model still loads and runs
         svc.load(LoadOptions(path=tiny_model, n_ctx=256)).result()
         assert svc.generate(_req()).stats.completion_tokens == 8

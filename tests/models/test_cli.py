@@ -116,3 +116,27 @@ def test_models_group_scan_and_import(
     (g4a / "Other-Q5_0.gguf").write_bytes(gguf_bytes + b"\0")
     code, out = run("import")
     assert "GPT4All: 1 model(s)" in out and "other:Q5_0" in out
+
+
+def test_verify_against_the_hubs_hash(repo: FakeHub, paths: DataPaths, gguf_bytes: bytes) -> None:
+    # a model placed by hand in <models>/<owner>/<repo>/ has no recorded hash, but the hub has one
+    target = paths.models_dir / "org" / "Tiny-GGUF" / "Tiny-Q4_K_M.gguf"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(gguf_bytes)
+    code, out = run("verify", "tiny:Q4_K_M", "--hub")
+    assert code == 0 and "ok - All parts match" in out
+    target.write_bytes(gguf_bytes[:-1] + b"\x01")  # damaged after the fact
+    code, out = run("verify", "tiny:Q4_K_M", "--hub")
+    assert code == 1 and "mismatch" in out
+
+
+def test_fake_hub_repo_tree_answers_the_real_client(repo: FakeHub) -> None:
+    from huggingface_hub import HfApi
+
+    tree = list(HfApi(endpoint=repo.endpoint).list_repo_tree("org/Tiny-GGUF"))
+    lfs = {t.path: t.lfs for t in tree if getattr(t, "lfs", None)}
+    assert set(lfs) == {
+        "Tiny-Q4_K_M.gguf",
+        "Tiny-Q8_0-00001-of-00002.gguf",
+        "Tiny-Q8_0-00002-of-00002.gguf",
+    }

@@ -66,6 +66,15 @@ def test_pull_downloads_verifies_and_registers(
     assert running and all(e.total_bytes == len(big_gguf) for e in running)
     assert events[-1].done_bytes == len(big_gguf)
     assert _leftovers(paths) == []
+    # pulling it again finds the verified file in place and transfers nothing
+    n_gets = len(hub.ranges("Tiny-Q4_K_M.gguf"))
+    again = manager.wait(manager.pull("org/Tiny-GGUF", quant="Q4_K_M"), 30)
+    assert (
+        again.state is DownloadState.DONE
+        and again.entry is not None
+        and again.entry.path == entry.path
+    )
+    assert len(hub.ranges("Tiny-Q4_K_M.gguf")) == n_gets
 
 
 def test_pull_without_quant_picks_q4_k_m_when_it_fits(
@@ -112,6 +121,8 @@ def test_pause_resume_and_queue(
         parallel=1,
         emit_interval=0,
     )
+    events: list[DownloadProgress] = []
+    m.subscribe(events.append)
     try:
         a = m.pull("org/A-GGUF", quant="Q4_K_M")
         b = m.pull("org/B-GGUF", quant="Q4_K_M")
@@ -121,6 +132,9 @@ def test_pause_resume_and_queue(
         m.pause(a)
         paused = m.wait(a, 10)
         assert paused.state is DownloadState.PAUSED and 0 < paused.done_bytes < len(big_gguf)
+        live = [e for e in events if e.id == a and e.phase == "downloading" and e.rate_bps > 0]
+        assert live and all(e.eta_seconds is not None and e.eta_seconds > 0 for e in live)
+        assert live[-1].rate_bps < 8e6  # the hub sends at most 4 MB/s
         assert m.wait(b, 30).state is DownloadState.DONE  # the queue moved on
         hub.bytes_per_second = None
         m.resume(a)
@@ -203,7 +217,8 @@ def test_missing_things_and_disk_space_refusal(
     with pytest.raises(HubError, match="has no Q2_K file; it has Q4_K_M"):
         m.pull("org/Tiny-GGUF", quant="Q2_K")
     free = __import__("shutil").disk_usage(paths.home).free
-    greedy = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=free)
+    # asks to keep more free than the disk has (other processes change "free" as we run)
+    greedy = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=free + (1 << 40))
     with pytest.raises(DiskSpaceError, match="Not enough disk space"):
         greedy.pull("org/Tiny-GGUF")
     assert greedy.tasks() == [] and _leftovers(paths) == []

@@ -52,14 +52,18 @@ def oai(server: Any) -> Any:
 def ollama_client(server: Any) -> Any:
     import ollama
 
-    return ollama.Client(host=server.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60)
+    return ollama.Client(
+        host=server.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60
+    )
 
 
 @pytest.fixture()
 def http(server: Any) -> Iterator[Any]:
     import httpx
 
-    with httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60) as c:
+    with httpx.Client(
+        base_url=server.url, headers={"Authorization": f"Bearer {API_KEY}"}, timeout=60
+    ) as c:
         yield c
 
 

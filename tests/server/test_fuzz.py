@@ -43,7 +43,12 @@ def test_no_server_errors(api_schema: Any) -> None:
             continue  # pulling reaches the network
 
         @given(case=op.as_strategy())
-        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        @settings(
+            max_examples=8,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        )
         def run(case: Any) -> None:
             response = case.call()
             assert response.status_code < 500, (case.method, case.path, case.body, response.text)
@@ -51,4 +56,4 @@ def test_no_server_errors(api_schema: Any) -> None:
 
         run()
         checked += 1
-    assert checked >= 15
+    assert checked >= 14  # every route but /api/pull

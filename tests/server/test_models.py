@@ -29,7 +29,11 @@ def own_engine(tiny_model: Path) -> Iterator[Any]:
 
 
 def _chat(url: str, model: str, content: str = "hi", max_tokens: int = 2) -> httpx.Response:
-    body = {"model": model, "messages": [{"role": "user", "content": content}], "max_tokens": max_tokens}
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": content}],
+        "max_tokens": max_tokens,
+    }
     return httpx.post(url + "/v1/chat/completions", json=body, headers=H, timeout=60)
 
 
@@ -43,12 +47,17 @@ def test_naming_another_model_swaps_between_requests(
     def run(key: str, model: str) -> None:
         results[key] = _chat(srv.url, model, max_tokens=4)
 
-    threads = [threading.Thread(target=run, args=(k, m)) for k, m in (("a", str(tiny_model)), ("b", other), ("c", str(tiny_model)))]
+    threads = [
+        threading.Thread(target=run, args=(k, m))
+        for k, m in (("a", str(tiny_model)), ("b", other), ("c", str(tiny_model)))
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    assert all(r.status_code == 200 for r in results.values()), {k: r.text for k, r in results.items()}
+    assert all(r.status_code == 200 for r in results.values()), {
+        k: r.text for k, r in results.items()
+    }
     assert results["b"].json()["model"] == other
     assert own_engine.loaded.path == tiny_model  # the last request's model stays loaded
     r = _chat(srv.url, other)
@@ -57,13 +66,17 @@ def test_naming_another_model_swaps_between_requests(
     assert ps[0]["model"] == tiny_model_no_template.stem
 
 
-def test_no_swap_mode_refuses_other_models(make_server: Any, own_engine: Any, tiny_model_no_template: Path) -> None:
+def test_no_swap_mode_refuses_other_models(
+    make_server: Any, own_engine: Any, tiny_model_no_template: Path
+) -> None:
     srv = make_server(service=own_engine, allow_swap=False)
     r = _chat(srv.url, str(tiny_model_no_template))
     assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
 
 
-def test_a_failed_swap_reports_the_load_error(make_server: Any, own_engine: Any, tmp_path: Path) -> None:
+def test_a_failed_swap_reports_the_load_error(
+    make_server: Any, own_engine: Any, tmp_path: Path
+) -> None:
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\0" * 20)
     srv = make_server(service=own_engine)
@@ -72,7 +85,9 @@ def test_a_failed_swap_reports_the_load_error(make_server: Any, own_engine: Any,
     assert "broken.gguf" in r.json()["error"]["message"]
 
 
-def test_presets_apply_system_prompt_sampling_and_stop(own_engine: Any, tiny_model: Path, make_server: Any) -> None:
+def test_presets_apply_system_prompt_sampling_and_stop(
+    own_engine: Any, tiny_model: Path, make_server: Any
+) -> None:
     from app.server.app import create_app
     from app.server.config import ServerConfig
     from app.server.models import ModelRouter
@@ -100,14 +115,27 @@ def test_presets_apply_system_prompt_sampling_and_stop(own_engine: Any, tiny_mod
         body = {"model": "pirate", "messages": [{"role": "user", "content": "hi"}]}
         a = httpx.post(srv.url + "/v1/chat/completions", json=body, headers=H).json()
         b = httpx.post(srv.url + "/v1/chat/completions", json=body, headers=H).json()
-        assert a["model"] == "pirate" and a["usage"]["completion_tokens"] <= 3  # the preset's max_tokens
-        assert a["choices"][0]["message"]["content"] == b["choices"][0]["message"]["content"]  # temperature 0
+        assert (
+            a["model"] == "pirate" and a["usage"]["completion_tokens"] <= 3
+        )  # the preset's max_tokens
+        assert (
+            a["choices"][0]["message"]["content"] == b["choices"][0]["message"]["content"]
+        )  # temperature 0
         plain = _chat(srv.url, tiny_model.stem).json()
-        assert a["usage"]["prompt_tokens"] > plain["usage"]["prompt_tokens"] + 10  # the system prompt
+        assert (
+            a["usage"]["prompt_tokens"] > plain["usage"]["prompt_tokens"] + 10
+        )  # the system prompt
         # a client's own system message replaces the preset's
-        own = {"model": "pirate", "messages": [{"role": "system", "content": "x"}, {"role": "user", "content": "hi"}]}
+        own = {
+            "model": "pirate",
+            "messages": [{"role": "system", "content": "x"}, {"role": "user", "content": "hi"}],
+        }
         c = httpx.post(srv.url + "/v1/chat/completions", json=own, headers=H).json()
         assert c["usage"]["prompt_tokens"] < a["usage"]["prompt_tokens"]
         ids = [m["id"] for m in httpx.get(srv.url + "/v1/models", headers=H).json()["data"]]
         assert "pirate" in ids and tiny_model.stem in ids
-        assert httpx.post(srv.url + "/api/show", json={"model": "pirate"}, headers=H).json()["system"].startswith("You are")
+        assert (
+            httpx.post(srv.url + "/api/show", json={"model": "pirate"}, headers=H)
+            .json()["system"]
+            .startswith("You are")
+        )

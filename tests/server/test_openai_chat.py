@@ -52,11 +52,16 @@ def test_stream_ends_with_done_and_usage_chunk(http: Any, model_name: str) -> No
     text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks[:-1])
     body.pop("stream_options")
     body["stream"] = False
-    assert http.post("/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"] == text
+    assert (
+        http.post("/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"]
+        == text
+    )
 
 
 def test_stream_without_include_usage_has_no_usage(oai: Any, model_name: str) -> None:
-    chunks = list(oai.chat.completions.create(model=model_name, messages=USER, max_tokens=3, stream=True))
+    chunks = list(
+        oai.chat.completions.create(model=model_name, messages=USER, max_tokens=3, stream=True)
+    )
     assert all(c.usage is None for c in chunks) and chunks[-1].choices[0].finish_reason is not None
 
 
@@ -72,9 +77,15 @@ def test_seed_makes_replies_repeatable(oai: Any, model_name: str) -> None:
 
 
 def test_stop_string_ends_the_reply(oai: Any, model_name: str) -> None:
-    full = oai.chat.completions.create(model=model_name, messages=USER, max_tokens=20, seed=5, temperature=0)
+    full = oai.chat.completions.create(
+        model=model_name, messages=USER, max_tokens=20, seed=5, temperature=0
+    )
     text = full.choices[0].message.content
-    stop = next(text[i : i + 2] for i in range(3, len(text) - 2) if text[i : i + 2].strip() == text[i : i + 2])
+    stop = next(
+        text[i : i + 2]
+        for i in range(3, len(text) - 2)
+        if text[i : i + 2].strip() == text[i : i + 2]
+    )
     cut = oai.chat.completions.create(
         model=model_name, messages=USER, max_tokens=20, seed=5, temperature=0, stop=[stop]
     )
@@ -83,12 +94,16 @@ def test_stop_string_ends_the_reply(oai: Any, model_name: str) -> None:
 
 
 def test_max_completion_tokens_limits_length(oai: Any, model_name: str) -> None:
-    r = oai.chat.completions.create(model=model_name, messages=USER, max_completion_tokens=3, logit_bias={"2": -100, "4": -100})
+    r = oai.chat.completions.create(
+        model=model_name, messages=USER, max_completion_tokens=3, logit_bias={"2": -100, "4": -100}
+    )
     assert r.usage.completion_tokens == 3 and r.choices[0].finish_reason == "length"
 
 
 def test_logprobs_and_top_logprobs(oai: Any, model_name: str) -> None:
-    r = oai.chat.completions.create(model=model_name, messages=USER, max_tokens=4, logprobs=True, top_logprobs=3, seed=1)
+    r = oai.chat.completions.create(
+        model=model_name, messages=USER, max_tokens=4, logprobs=True, top_logprobs=3, seed=1
+    )
     content = r.choices[0].logprobs.content
     assert len(content) == r.usage.completion_tokens
     for item in content:
@@ -109,7 +124,10 @@ def test_json_schema_output_validates(oai: Any, model_name: str) -> None:
             messages=USER,
             max_tokens=60,
             seed=seed,
-            response_format={"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}},
+            response_format={
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": schema},
+            },
         )
         jsonschema.validate(json.loads(r.choices[0].message.content), schema)
 
@@ -123,13 +141,19 @@ def test_parse_helper_with_pydantic_model(oai: Any, model_name: str) -> None:
         ok: bool
         mood: Literal["happy", "sad"]
 
-    r = oai.chat.completions.parse(model=model_name, messages=USER, max_tokens=60, response_format=Answer, seed=2)
+    r = oai.chat.completions.parse(
+        model=model_name, messages=USER, max_tokens=60, response_format=Answer, seed=2
+    )
     assert isinstance(r.choices[0].message.parsed, Answer)
 
 
 def test_json_object_mode_starts_an_object(oai: Any, model_name: str) -> None:
     r = oai.chat.completions.create(
-        model=model_name, messages=USER, max_tokens=8, seed=1, response_format={"type": "json_object"}
+        model=model_name,
+        messages=USER,
+        max_tokens=8,
+        seed=1,
+        response_format={"type": "json_object"},
     )
     assert r.choices[0].message.content.lstrip().startswith("{")
 
@@ -142,7 +166,11 @@ def test_developer_tool_and_null_content_messages_are_accepted(oai: Any, model_n
             "role": "assistant",
             "content": None,
             "tool_calls": [
-                {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                }
             ],
         },
         {"role": "tool", "tool_call_id": "call_1", "content": "18 C and sunny"},
@@ -153,5 +181,7 @@ def test_developer_tool_and_null_content_messages_are_accepted(oai: Any, model_n
 
 @pytest.mark.parametrize("temperature", [0.0, 2.0])
 def test_temperature_bounds_are_accepted(oai: Any, model_name: str, temperature: float) -> None:
-    r = oai.chat.completions.create(model=model_name, messages=USER, max_tokens=2, temperature=temperature, top_p=0.5)
+    r = oai.chat.completions.create(
+        model=model_name, messages=USER, max_tokens=2, temperature=temperature, top_p=0.5
+    )
     assert r.usage.completion_tokens <= 2

@@ -26,7 +26,9 @@ def test_models_list_and_get(oai: Any, model_name: str) -> None:
 def test_completion_plain_echo_and_usage(oai: Any, model_name: str) -> None:
     r = oai.completions.create(model=model_name, prompt="Once upon", max_tokens=5, seed=1)
     assert r.object == "text_completion" and r.usage.completion_tokens <= 5
-    e = oai.completions.create(model=model_name, prompt="Once upon", max_tokens=5, seed=1, echo=True)
+    e = oai.completions.create(
+        model=model_name, prompt="Once upon", max_tokens=5, seed=1, echo=True
+    )
     assert e.choices[0].text == "Once upon" + r.choices[0].text
 
 
@@ -36,7 +38,9 @@ def test_completion_default_max_tokens_is_16(oai: Any, model_name: str) -> None:
 
 
 def test_completion_several_prompts_and_legacy_logprobs(oai: Any, model_name: str) -> None:
-    r = oai.completions.create(model=model_name, prompt=["a", "b"], max_tokens=3, logprobs=2, seed=1)
+    r = oai.completions.create(
+        model=model_name, prompt=["a", "b"], max_tokens=3, logprobs=2, seed=1
+    )
     assert [c.index for c in r.choices] == [0, 1]
     lp = r.choices[0].logprobs
     assert len(lp.tokens) == len(lp.token_logprobs) == len(lp.top_logprobs) == len(lp.text_offset)
@@ -44,7 +48,13 @@ def test_completion_several_prompts_and_legacy_logprobs(oai: Any, model_name: st
 
 
 def test_completion_stream_has_done_and_usage(http: Any, model_name: str) -> None:
-    body = {"model": model_name, "prompt": "hi", "max_tokens": 4, "stream": True, "stream_options": {"include_usage": True}}
+    body = {
+        "model": model_name,
+        "prompt": "hi",
+        "max_tokens": 4,
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     events = sse_events(http.post("/v1/completions", json=body).text)
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["usage"]["completion_tokens"] <= 4
@@ -58,7 +68,9 @@ def test_completion_unsupported_options_are_400(http: Any, model_name: str) -> N
 
 
 def test_embeddings_float_and_base64_agree(oai: Any, model_name: str) -> None:
-    f = oai.embeddings.create(model=model_name, input=["hello world", "goodbye"], encoding_format="float")
+    f = oai.embeddings.create(
+        model=model_name, input=["hello world", "goodbye"], encoding_format="float"
+    )
     assert [d.index for d in f.data] == [0, 1] and f.usage.prompt_tokens > 0
     v = f.data[0].embedding
     assert abs(math.sqrt(sum(x * x for x in v)) - 1) < 1e-4  # normalised
@@ -68,27 +80,43 @@ def test_embeddings_float_and_base64_agree(oai: Any, model_name: str) -> None:
 
 
 def test_embeddings_raw_base64_and_dimensions(http: Any, model_name: str) -> None:
-    r = http.post("/v1/embeddings", json={"model": model_name, "input": "hello", "encoding_format": "base64"}).json()
+    r = http.post(
+        "/v1/embeddings", json={"model": model_name, "input": "hello", "encoding_format": "base64"}
+    ).json()
     raw = base64.b64decode(r["data"][0]["embedding"])
     vec = struct.unpack(f"<{len(raw) // 4}f", raw)
-    same = http.post("/v1/embeddings", json={"model": model_name, "input": "hello"}).json()["data"][0]["embedding"]
+    same = http.post("/v1/embeddings", json={"model": model_name, "input": "hello"}).json()["data"][
+        0
+    ]["embedding"]
     assert list(vec) == pytest.approx(same, abs=1e-6)
-    d = http.post("/v1/embeddings", json={"model": model_name, "input": "hello", "dimensions": 8}).json()
+    d = http.post(
+        "/v1/embeddings", json={"model": model_name, "input": "hello", "dimensions": 8}
+    ).json()
     assert len(d["data"][0]["embedding"]) == 8
     assert http.post("/v1/embeddings", json={"model": model_name, "input": ""}).status_code == 400
 
 
 def test_embeddings_are_deterministic_and_distinct(oai: Any, model_name: str) -> None:
-    a1, a2, b = (oai.embeddings.create(model=model_name, input=t).data[0].embedding for t in ("cat", "cat", "dog sled"))
+    a1, a2, b = (
+        oai.embeddings.create(model=model_name, input=t).data[0].embedding
+        for t in ("cat", "cat", "dog sled")
+    )
     assert a1 == a2 and a1 != b
 
 
 def test_health_and_metrics(http: Any, oai: Any, model_name: str) -> None:
-    oai.chat.completions.create(model=model_name, messages=[{"role": "user", "content": "x"}], max_tokens=2)
+    oai.chat.completions.create(
+        model=model_name, messages=[{"role": "user", "content": "x"}], max_tokens=2
+    )
     h = http.get("/health").json()
     assert h["status"] == "ok" and h["model"] == model_name
     text = http.get("/metrics").text
     assert 'hearth_requests_total{route="/v1/chat/completions",status="200"}' in text
-    for name in ("hearth_queue_depth", "hearth_completion_tokens_total", "hearth_time_to_first_token_seconds_bucket",
-                 "hearth_decode_tokens_per_second_count", "hearth_request_duration_seconds_sum"):
+    for name in (
+        "hearth_queue_depth",
+        "hearth_completion_tokens_total",
+        "hearth_time_to_first_token_seconds_bucket",
+        "hearth_decode_tokens_per_second_count",
+        "hearth_request_duration_seconds_sum",
+    ):
         assert name in text

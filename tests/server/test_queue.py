@@ -41,14 +41,21 @@ class Gate:
 def _chat(url: str, model: str, max_tokens: int, out: dict[str, Any], key: str) -> None:
     r = httpx.post(
         url + "/v1/chat/completions",
-        json={"model": model, "messages": [{"role": "user", "content": key}], "max_tokens": max_tokens, "logit_bias": NO_EOS},
+        json={
+            "model": model,
+            "messages": [{"role": "user", "content": key}],
+            "max_tokens": max_tokens,
+            "logit_bias": NO_EOS,
+        },
         headers=H,
         timeout=60,
     )
     out[key] = (time.monotonic(), r)
 
 
-def test_requests_run_in_arrival_order_and_none_is_cut_short(server: Any, engine: Any, model_name: str) -> None:
+def test_requests_run_in_arrival_order_and_none_is_cut_short(
+    server: Any, engine: Any, model_name: str
+) -> None:
     gate = Gate(engine)
     out: dict[str, Any] = {}
     threads = []
@@ -65,10 +72,15 @@ def test_requests_run_in_arrival_order_and_none_is_cut_short(server: Any, engine
     for _t, r in out.values():
         assert r.status_code == 200
         body = r.json()
-        assert body["usage"]["completion_tokens"] == 6 and body["choices"][0]["finish_reason"] == "length"
+        assert (
+            body["usage"]["completion_tokens"] == 6
+            and body["choices"][0]["finish_reason"] == "length"
+        )
 
 
-def test_full_queue_answers_429_with_retry_after(make_server: Any, engine: Any, model_name: str) -> None:
+def test_full_queue_answers_429_with_retry_after(
+    make_server: Any, engine: Any, model_name: str
+) -> None:
     srv = make_server(max_queue=2)
     gate = Gate(engine)
     out: dict[str, Any] = {}
@@ -79,12 +91,18 @@ def test_full_queue_answers_429_with_retry_after(make_server: Any, engine: Any, 
             _wait_for(lambda n=i + 1: engine.queue_depth == n)
         r = httpx.post(
             srv.url + "/v1/chat/completions",
-            json={"model": model_name, "messages": [{"role": "user", "content": "C"}], "max_tokens": 2},
+            json={
+                "model": model_name,
+                "messages": [{"role": "user", "content": "C"}],
+                "max_tokens": 2,
+            },
             headers=H,
         )
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
         assert r.json()["error"]["code"] == "queue_full"
-        r = httpx.post(srv.url + "/api/generate", json={"model": model_name, "prompt": "C"}, headers=H)
+        r = httpx.post(
+            srv.url + "/api/generate", json={"model": model_name, "prompt": "C"}, headers=H
+        )
         assert r.status_code == 429 and set(r.json()) == {"error"} and "retry-after" in r.headers
         c = openai.OpenAI(base_url=srv.url + "/v1", api_key=API_KEY, max_retries=0)
         with pytest.raises(openai.RateLimitError):
@@ -108,7 +126,9 @@ def test_concurrent_streams_all_complete(server: Any, model_name: str) -> None:
             "stream": True,
             "stream_options": {"include_usage": True},
         }
-        results[i] = sse_events(httpx.post(server.url + "/v1/chat/completions", json=body, headers=H, timeout=60).text)
+        results[i] = sse_events(
+            httpx.post(server.url + "/v1/chat/completions", json=body, headers=H, timeout=60).text
+        )
 
     threads = [threading.Thread(target=stream, args=(i,)) for i in range(6)]
     for t in threads:
@@ -121,9 +141,20 @@ def test_concurrent_streams_all_complete(server: Any, model_name: str) -> None:
         assert json.loads(events[-2])["usage"]["completion_tokens"] == 8
 
 
-def test_client_disconnect_mid_stream_frees_the_engine(server: Any, engine: Any, model_name: str) -> None:
-    body = {"model": model_name, "prompt": "Once", "max_tokens": 900, "logit_bias": NO_EOS, "stream": True}
-    with httpx.Client(headers=H, timeout=60) as c, c.stream("POST", server.url + "/v1/completions", json=body) as r:
+def test_client_disconnect_mid_stream_frees_the_engine(
+    server: Any, engine: Any, model_name: str
+) -> None:
+    body = {
+        "model": model_name,
+        "prompt": "Once",
+        "max_tokens": 900,
+        "logit_bias": NO_EOS,
+        "stream": True,
+    }
+    with (
+        httpx.Client(headers=H, timeout=60) as c,
+        c.stream("POST", server.url + "/v1/completions", json=body) as r,
+    ):
         seen = 0
         for line in r.iter_lines():
             seen += line.startswith("data: ")
@@ -133,16 +164,27 @@ def test_client_disconnect_mid_stream_frees_the_engine(server: Any, engine: Any,
     _wait_for(lambda: engine.queue_depth == 0, timeout=5)
     freed_after = time.monotonic() - t_closed
     log = server._server.config.app.state.hearth.log
-    _wait_for(lambda: any(rec.route == "/v1/completions" and rec.finish_reason == "cancelled" for rec in log.recent()))
+    _wait_for(
+        lambda: any(
+            rec.route == "/v1/completions" and rec.finish_reason == "cancelled"
+            for rec in log.recent()
+        )
+    )
     rec = [x for x in log.recent() if x.route == "/v1/completions"][-1]
     assert rec.finish_reason == "cancelled" and rec.completion_tokens < 900
     assert freed_after < 2.0
     # the engine serves the next request at once
-    r = httpx.post(server.url + "/v1/completions", json={"model": model_name, "prompt": "x", "max_tokens": 2}, headers=H)
+    r = httpx.post(
+        server.url + "/v1/completions",
+        json={"model": model_name, "prompt": "x", "max_tokens": 2},
+        headers=H,
+    )
     assert r.status_code == 200
 
 
-def test_client_that_gives_up_while_queued_never_runs(server: Any, engine: Any, model_name: str) -> None:
+def test_client_that_gives_up_while_queued_never_runs(
+    server: Any, engine: Any, model_name: str
+) -> None:
     gate = Gate(engine)
     body = {"model": model_name, "prompt": "x", "max_tokens": 50, "logit_bias": NO_EOS}
     with pytest.raises(httpx.ReadTimeout):

@@ -25,7 +25,10 @@ def rag_server(make_server: Any, engine: Any, tmp_path: Path, hearth_home: Path)
 
     rag = RagService(default_paths())
     doc = tmp_path / "kettle.md"
-    doc.write_text("# Kettle manual\n\nThe Hearth kettle boils water in 94 seconds at full power.\n", encoding="utf-8")
+    doc.write_text(
+        "# Kettle manual\n\nThe Hearth kettle boils water in 94 seconds at full power.\n",
+        encoding="utf-8",
+    )
     rag.add("manuals", [doc]).result(timeout=120)
     config = ServerConfig(port=0, api_key=API_KEY)
     with ServerThread(create_app(engine, config, rag=lambda: rag), config) as srv:
@@ -44,11 +47,19 @@ def test_rag_model_answers_with_sources(rag_server: Any) -> None:
     data = r.json()
     assert data["model"] == "rag:manuals" and data["usage"]["completion_tokens"] <= 5
     assert data["sources"] and "94 seconds" in data["sources"][0]["text"]
-    assert data["sources"][0]["document"].endswith("kettle.md") and isinstance(data["citations"], list)
-    events = sse_events(httpx.post(rag_server.url + "/v1/chat/completions", json={**body, "stream": True}, headers=H).text)
+    assert data["sources"][0]["document"].endswith("kettle.md") and isinstance(
+        data["citations"], list
+    )
+    events = sse_events(
+        httpx.post(
+            rag_server.url + "/v1/chat/completions", json={**body, "stream": True}, headers=H
+        ).text
+    )
     assert events[-1] == "[DONE]"
     assert json.loads(events[-2])["sources"][0]["number"] == 1
-    missing = httpx.post(rag_server.url + "/v1/chat/completions", json={**body, "model": "rag:nothing"}, headers=H)
+    missing = httpx.post(
+        rag_server.url + "/v1/chat/completions", json={**body, "model": "rag:nothing"}, headers=H
+    )
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "collection_not_found"
 
 

@@ -16,7 +16,12 @@ USER = [{"role": "user", "content": "hi"}]
 
 
 def test_requests_without_key_get_401(server: Any, model_name: str) -> None:
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"X-Api-Key": "wrong"}, {"Authorization": API_KEY}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"X-Api-Key": "wrong"},
+        {"Authorization": API_KEY},
+    ):
         r = httpx.get(server.url + "/v1/models", headers=headers)
         assert r.status_code == 401
         err = r.json()["error"]
@@ -29,7 +34,12 @@ def test_requests_without_key_get_401(server: Any, model_name: str) -> None:
 
 
 def test_bearer_and_x_api_key_are_accepted_and_health_is_public(server: Any) -> None:
-    assert httpx.get(server.url + "/v1/models", headers={"Authorization": f"Bearer {API_KEY}"}).status_code == 200
+    assert (
+        httpx.get(
+            server.url + "/v1/models", headers={"Authorization": f"Bearer {API_KEY}"}
+        ).status_code
+        == 200
+    )
     assert httpx.get(server.url + "/v1/models", headers={"X-Api-Key": API_KEY}).status_code == 200
     r = httpx.get(server.url + "/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
@@ -37,7 +47,10 @@ def test_bearer_and_x_api_key_are_accepted_and_health_is_public(server: Any) -> 
 
 def test_auth_off_on_loopback(make_server: Any, model_name: str) -> None:
     srv = make_server(api_key=None)
-    r = httpx.post(srv.url + "/v1/chat/completions", json={"model": model_name, "messages": USER, "max_tokens": 1})
+    r = httpx.post(
+        srv.url + "/v1/chat/completions",
+        json={"model": model_name, "messages": USER, "max_tokens": 1},
+    )
     assert r.status_code == 200
 
 
@@ -53,15 +66,27 @@ def test_no_cors_headers_by_default(server: Any) -> None:
 
 def test_cors_only_for_listed_origins(make_server: Any) -> None:
     srv = make_server(cors_origins=("http://localhost:3000",))
-    pre = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"}
-    ok = httpx.options(srv.url + "/v1/chat/completions", headers={"Origin": "http://localhost:3000", **pre})
-    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "http://localhost:3000"
+    pre = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    ok = httpx.options(
+        srv.url + "/v1/chat/completions", headers={"Origin": "http://localhost:3000", **pre}
+    )
+    assert (
+        ok.status_code == 200
+        and ok.headers["access-control-allow-origin"] == "http://localhost:3000"
+    )
     assert "access-control-allow-credentials" not in ok.headers
-    bad = httpx.options(srv.url + "/v1/chat/completions", headers={"Origin": "http://evil.example", **pre})
+    bad = httpx.options(
+        srv.url + "/v1/chat/completions", headers={"Origin": "http://evil.example", **pre}
+    )
     assert bad.headers.get("access-control-allow-origin") is None
     # a 401 still carries the CORS header so the page can read it
     r = httpx.get(srv.url + "/v1/models", headers={"Origin": "http://localhost:3000"})
-    assert r.status_code == 401 and r.headers["access-control-allow-origin"] == "http://localhost:3000"
+    assert (
+        r.status_code == 401 and r.headers["access-control-allow-origin"] == "http://localhost:3000"
+    )
 
 
 def test_config_refuses_insecure_setups() -> None:
@@ -95,16 +120,30 @@ def test_rate_limit_per_key_is_429_with_retry_after(make_server: Any) -> None:
     assert r.json()["error"]["type"] == "rate_limit_error"
 
 
-def test_request_log_has_no_prompt_unless_asked(make_server: Any, server: Any, model_name: str) -> None:
+def test_request_log_has_no_prompt_unless_asked(
+    make_server: Any, server: Any, model_name: str
+) -> None:
     secret = "my secret plan"
     msgs = [{"role": "user", "content": secret}]
     h = {"Authorization": f"Bearer {API_KEY}"}
-    httpx.post(server.url + "/v1/chat/completions", json={"model": model_name, "messages": msgs, "max_tokens": 2}, headers=h)
-    rec = [r for r in server._server.config.app.state.hearth.log.recent() if r.route == "/v1/chat/completions"][-1]
+    httpx.post(
+        server.url + "/v1/chat/completions",
+        json={"model": model_name, "messages": msgs, "max_tokens": 2},
+        headers=h,
+    )
+    rec = [
+        r
+        for r in server._server.config.app.state.hearth.log.recent()
+        if r.route == "/v1/chat/completions"
+    ][-1]
     assert rec.status == 200 and rec.model == model_name and rec.completion_tokens is not None
     assert rec.prompt is None and rec.latency_ms > 0
     srv = make_server(log_prompts=True)
-    httpx.post(srv.url + "/v1/chat/completions", json={"model": model_name, "messages": msgs, "max_tokens": 2}, headers=h)
+    httpx.post(
+        srv.url + "/v1/chat/completions",
+        json={"model": model_name, "messages": msgs, "max_tokens": 2},
+        headers=h,
+    )
     rec = srv._server.config.app.state.hearth.log.recent()[-1]
     assert secret in (rec.prompt or "")
 
@@ -120,7 +159,11 @@ def test_key_is_generated_once_and_kept_in_the_keychain(monkeypatch: pytest.Monk
     assert keys.rotate_key() != first
     monkeypatch.setenv(keys.ENV_VAR, "from-env")
     assert keys.ensure_key() == "from-env"
-    assert keys.key_matches("abc", "abc") and not keys.key_matches("abc", "abd") and not keys.key_matches("abc", None)
+    assert (
+        keys.key_matches("abc", "abc")
+        and not keys.key_matches("abc", "abd")
+        and not keys.key_matches("abc", None)
+    )
 
 
 def test_without_a_keychain_the_error_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,8 +23,14 @@ TIME_PARAMS = {
     "additionalProperties": False,
 }
 TOOLS = [
-    {"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": WEATHER_PARAMS}},
-    {"type": "function", "function": {"name": "get_time", "description": "Clock", "parameters": TIME_PARAMS}},
+    {
+        "type": "function",
+        "function": {"name": "get_weather", "description": "Weather", "parameters": WEATHER_PARAMS},
+    },
+    {
+        "type": "function",
+        "function": {"name": "get_time", "description": "Clock", "parameters": TIME_PARAMS},
+    },
 ]
 SCHEMAS = {"get_weather": WEATHER_PARAMS, "get_time": TIME_PARAMS}
 USER = [{"role": "user", "content": "What's the weather in Paris?"}]
@@ -57,7 +63,12 @@ def test_named_tool_choice_gives_that_call(oai: Any, model_name: str) -> None:
 def test_required_tool_choice_gives_a_valid_call(oai: Any, model_name: str) -> None:
     for seed in (1, 2, 3):
         r = oai.chat.completions.create(
-            model=model_name, messages=USER, tools=TOOLS, tool_choice="required", max_tokens=80, seed=seed
+            model=model_name,
+            messages=USER,
+            tools=TOOLS,
+            tool_choice="required",
+            max_tokens=80,
+            seed=seed,
         )
         assert r.choices[0].finish_reason == "tool_calls"
         _check_calls(r.choices[0].message.tool_calls)
@@ -77,13 +88,19 @@ def test_required_with_parallel_calls_allowed(oai: Any, model_name: str) -> None
 
 
 def test_tool_choice_none_answers_in_text(oai: Any, model_name: str) -> None:
-    r = oai.chat.completions.create(model=model_name, messages=USER, tools=TOOLS, tool_choice="none", max_tokens=5)
+    r = oai.chat.completions.create(
+        model=model_name, messages=USER, tools=TOOLS, tool_choice="none", max_tokens=5
+    )
     assert r.choices[0].message.tool_calls is None and isinstance(r.choices[0].message.content, str)
 
 
 def test_auto_detects_a_hermes_tool_call(oai: Any, model_name: str) -> None:
     r = oai.chat.completions.create(
-        model=model_name, messages=USER, tools=TOOLS, max_tokens=200, extra_body={"grammar": HERMES_GRAMMAR}
+        model=model_name,
+        messages=USER,
+        tools=TOOLS,
+        max_tokens=200,
+        extra_body={"grammar": HERMES_GRAMMAR},
     )
     msg = r.choices[0].message
     assert r.choices[0].finish_reason == "tool_calls"
@@ -93,9 +110,15 @@ def test_auto_detects_a_hermes_tool_call(oai: Any, model_name: str) -> None:
 
 def test_auto_without_a_call_is_plain_text(oai: Any, model_name: str) -> None:
     r = oai.chat.completions.create(
-        model=model_name, messages=USER, tools=TOOLS, max_tokens=20, extra_body={"grammar": 'root ::= "Sunny today."'}
+        model=model_name,
+        messages=USER,
+        tools=TOOLS,
+        max_tokens=20,
+        extra_body={"grammar": 'root ::= "Sunny today."'},
     )
-    assert r.choices[0].message.content == "Sunny today." and r.choices[0].message.tool_calls is None
+    assert (
+        r.choices[0].message.content == "Sunny today." and r.choices[0].message.tool_calls is None
+    )
 
 
 def _tool_deltas(http: Any, body: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
@@ -146,7 +169,8 @@ def test_streamed_named_call_deltas(http: Any, model_name: str) -> None:
 def test_streamed_required_and_auto_call_deltas(http: Any, model_name: str) -> None:
     for extra in ({"tool_choice": "required", "seed": 3}, {"grammar": HERMES_GRAMMAR}):
         deltas, reason = _tool_deltas(
-            http, {"model": model_name, "messages": USER, "tools": TOOLS, "max_tokens": 200, **extra}
+            http,
+            {"model": model_name, "messages": USER, "tools": TOOLS, "max_tokens": 200, **extra},
         )
         assert reason == "tool_calls"
         for name, args in _assert_proper_deltas(deltas).values():
@@ -188,15 +212,24 @@ NAMES = {"get_weather", "get_time"}
 
 def test_parse_formats() -> None:
     hermes = '<tool_call>\n{"name": "get_time", "arguments": {"zone": "UTC"}}\n</tool_call>'
-    two = hermes + '\n<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}</tool_call>'
+    two = (
+        hermes
+        + '\n<tool_call>{"name": "get_weather", "arguments": {"city": "Oslo", "metric": true}}</tool_call>'
+    )
     mistral = '[TOOL_CALLS] [{"name": "get_time", "arguments": {"zone": "UTC"}}]'
     llama = '<|python_tag|>{"name": "get_time", "parameters": {"zone": "UTC"}}'
     bare = '{"name": "get_time", "arguments": "{\\"zone\\": \\"UTC\\"}"}'
     for text in (hermes, mistral, llama, bare):
         calls = parse_tool_calls(text, NAMES)
-        assert calls and calls[0].name == "get_time" and json.loads(calls[0].arguments) == {"zone": "UTC"}
+        assert (
+            calls
+            and calls[0].name == "get_time"
+            and json.loads(calls[0].arguments) == {"zone": "UTC"}
+        )
     assert [c.name for c in parse_tool_calls(two, NAMES) or []] == ["get_time", "get_weather"]
-    assert parse_tool_calls('{"name": "rm_rf", "arguments": {}}', NAMES) is None  # not an offered tool
+    assert (
+        parse_tool_calls('{"name": "rm_rf", "arguments": {}}', NAMES) is None
+    )  # not an offered tool
     assert parse_tool_calls("Hello there", NAMES) is None
     assert parse_tool_calls('{"a": 1}', NAMES) is None
 
@@ -206,7 +239,10 @@ def test_detector_streams_text_and_holds_calls() -> None:
     assert d.feed("  ") == "" and d.feed("Hel") == "  Hel" and d.feed("lo") == "lo"
     assert d.finish() == ("", None)
     d = AutoToolDetector(NAMES)
-    shown = "".join(d.feed(p) for p in ["<tool", "_call>", '{"name": "get_time", ', '"arguments": {}}', "</tool_call>"])
+    shown = "".join(
+        d.feed(p)
+        for p in ["<tool", "_call>", '{"name": "get_time", ', '"arguments": {}}', "</tool_call>"]
+    )
     rest, calls = d.finish()
     assert shown == "" and rest == "" and calls and calls[0].name == "get_time"
     d = AutoToolDetector(NAMES)

@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.chats.store import ChatStore
 from app.core.paths import default_paths
 from tests.ui.conftest import set_params
+
+pytestmark = pytest.mark.gui
 
 
 def send(qtbot: Any, win: Any, text: str, **params: Any) -> None:

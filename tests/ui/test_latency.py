@@ -15,9 +15,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QTimer
 
 from tests.ui.conftest import set_params
+
+pytestmark = pytest.mark.gui
 
 TICK_MS = 5
 

@@ -77,8 +77,8 @@ def render(text: str, *, dark: bool = False, streaming: bool = False) -> str:
             label = html.escape(lang or "code")
             t.type = "html_block"
             t.content = (
-                f'<table width="100%" cellspacing="0" cellpadding="6" style="background:{bg};'
-                f' border:1px solid {border}; margin:4px 0;">'
+                f'<table width="100%" cellspacing="0" cellpadding="6" border="0"'
+                f' style="background:{bg}; border-style:none; margin:4px 0;">'
                 f'<tr><td style="color:#888;">{label}</td>'
                 f'<td align="right"><a href="copy:{idx}" style="color:{link};">Copy</a></td></tr>'
                 f'<tr><td colspan="2"><pre style="margin:0; font-family:monospace;">{body}</pre></td></tr></table>'

@@ -1,0 +1,340 @@
+"""Server benchmark: Hearth's API server against llama-cpp-python's bundled server.
+
+    .venv/bin/python bench/server.py [--model PATH] [--gen 64] [--threads N] [--json out.json]
+    .venv/bin/python bench/server.py --soak 60          (50 clients for 60 s against Hearth)
+
+Same model file, same threads and context, one server at a time on 127.0.0.1 (each in
+its own process, so client and server do not share a GIL):
+
+  * engine     Hearth's InferenceService alone (the ``hearth bench`` decode rate)
+  * hearth     ``python -m app serve MODEL --no-auth``
+  * llama-cpp  ``python -m llama_cpp.server --interrupt_requests False``
+
+For 1 client and for 4 concurrent streaming clients (chat completions, EOS banned so every
+reply is ``--gen`` tokens): aggregate completion tok/s, median/max TTFT, the single
+client's streamed decode rate, and errors. Targets (issue #4): one client streams at
+>= 0.9x the engine's own decode rate; Hearth's aggregate >= 2x llama-cpp's in both cases.
+
+The model defaults to the ~300 MB random-weight Q4_K_M llama that ``bench/engine.py``
+builds and caches in bench/.cache/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PY = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+PROMPT = "Write a long story about a lighthouse keeper and the sea."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def eog_tokens(model: Path) -> list[int]:
+    from app.core.gguf import read_info
+
+    info = read_info(model)
+    return sorted({t for t in (info.eos_token_id, info.eot_token_id) if t is not None})
+
+
+def engine_rate(model: Path, threads: int, n_ctx: int, n_gen: int) -> dict[str, Any]:
+    from app.engine.bench import run_bench
+    from app.engine.service import InferenceService
+    from app.engine.types import LoadOptions
+
+    with InferenceService() as svc:
+        svc.load(LoadOptions(path=model, n_ctx=n_ctx, n_threads=threads)).result()
+        runs = [run_bench(svc, n_prompt=64, n_gen=n_gen) for _ in range(2)]
+    return {"decode_tok_s": max(r["decode_tok_s"] for r in runs)}
+
+
+class Server:
+    def __init__(self, kind: str, model: Path, threads: int, n_ctx: int) -> None:
+        self.kind = kind
+        self.port = free_port()
+        self.home = tempfile.mkdtemp(prefix="hearth-bench-")
+        if kind == "hearth":
+            cmd = [
+                PY,
+                "-m",
+                "app",
+                "serve",
+                str(model),
+                "--no-auth",
+                "--port",
+                str(self.port),
+                "--threads",
+                str(threads),
+                "--ctx",
+                str(n_ctx),
+                "--max-queue",
+                "64",
+            ]
+        else:
+            cmd = [
+                PY,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--port",
+                str(self.port),
+                "--n_threads",
+                str(threads),
+                "--n_threads_batch",
+                str(threads),
+                "--n_ctx",
+                str(n_ctx),
+                "--interrupt_requests",
+                "False",
+                "--verbose",
+                "False",
+            ]
+        env = {**os.environ, "HEARTH_HOME": self.home}
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        import httpx
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                err = (
+                    self.proc.stderr.read().decode(errors="replace")[-2000:]
+                    if self.proc.stderr
+                    else ""
+                )
+                raise RuntimeError(f"{self.kind} server exited: {err}")
+            try:
+                if httpx.get(self.url + "/v1/models", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.kind} server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def one_stream(
+    client: Any, url: str, model: str, n_gen: int, bias: dict[str, float], i: int
+) -> dict[str, Any]:
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": f"{PROMPT} ({i})"}],
+        "max_tokens": n_gen,
+        "temperature": 0.7,
+        "seed": i,
+        "logit_bias": bias,
+        "stream": True,
+    }
+    t0 = time.perf_counter()
+    first = last = 0.0
+    chunks = 0
+    finish = None
+    async with client.stream("POST", url + "/v1/chat/completions", json=body) as r:
+        if r.status_code != 200:
+            return {"error": f"HTTP {r.status_code}"}
+        async for line in r.aiter_lines():
+            if not line.startswith("data: ") or line == "data: [DONE]":
+                continue
+            data = json.loads(line[6:])
+            if "error" in data:
+                return {"error": str(data["error"])[:200]}
+            for ch in data.get("choices", []):
+                if ch["delta"].get("content"):
+                    last = time.perf_counter()
+                    first = first or last
+                    chunks += 1
+                finish = ch.get("finish_reason") or finish
+    return {
+        "ttft": first - t0,
+        "decode_s": last - first,
+        "chunks": chunks,
+        "finish": finish,
+        "end": last,
+    }
+
+
+async def run_clients(
+    url: str, model: str, n: int, n_gen: int, bias: dict[str, float]
+) -> dict[str, Any]:
+    import httpx
+
+    async with httpx.AsyncClient(timeout=600) as client:
+        t0 = time.perf_counter()
+        results = await asyncio.gather(
+            *(one_stream(client, url, model, n_gen, bias, i) for i in range(n))
+        )
+        wall = time.perf_counter() - t0
+    ok = [r for r in results if "error" not in r]
+    errors = [r["error"] for r in results if "error" in r]
+    tokens = n_gen * sum(
+        1 for r in ok if r["finish"] == "length"
+    )  # EOS is banned: every full reply is n_gen
+    ttfts = [r["ttft"] for r in ok]
+    out: dict[str, Any] = {
+        "clients": n,
+        "aggregate_tok_s": round(tokens / wall, 2) if wall else 0.0,
+        "ttft_median_s": round(statistics.median(ttfts), 3) if ttfts else None,
+        "ttft_max_s": round(max(ttfts), 3) if ttfts else None,
+        "complete": sum(1 for r in ok if r["finish"] == "length"),
+        "errors": errors,
+        "wall_s": round(wall, 2),
+    }
+    if n == 1 and ok and ok[0]["decode_s"] > 0:
+        out["stream_decode_tok_s"] = round((n_gen - 1) / ok[0]["decode_s"], 2)
+    return out
+
+
+def bench_server(
+    kind: str, model: Path, args: argparse.Namespace, bias: dict[str, float]
+) -> dict[str, Any]:
+    srv = Server(kind, model, args.threads, args.ctx)
+    try:
+        srv.wait_ready()
+        name = model.stem if kind == "hearth" else str(model)
+        asyncio.run(run_clients(srv.url, name, 1, 8, bias))  # warm-up
+        return {
+            "1": asyncio.run(run_clients(srv.url, name, 1, args.gen, bias)),
+            "4": asyncio.run(run_clients(srv.url, name, 4, args.gen, bias)),
+        }
+    finally:
+        srv.stop()
+
+
+async def soak(url: str, model: str, seconds: float, clients: int) -> dict[str, Any]:
+    import httpx
+
+    statuses: dict[str, int] = {}
+    end = time.monotonic() + seconds
+
+    async def worker(i: int) -> None:
+        async with httpx.AsyncClient(timeout=120) as c:
+            while time.monotonic() < end:
+                stream = i % 2 == 0
+                body = {
+                    "model": model,
+                    "messages": [{"role": "user", "content": f"hi {i}"}],
+                    "max_tokens": 8,
+                    "stream": stream,
+                }
+                try:
+                    r = await c.post(url + "/v1/chat/completions", json=body)
+                    key = str(r.status_code)
+                    if r.status_code in (429, 503):
+                        await asyncio.sleep(min(float(r.headers.get("retry-after", "1")), 2.0))
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+                statuses[key] = statuses.get(key, 0) + 1
+
+    await asyncio.gather(*(worker(i) for i in range(clients)))
+    return statuses
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--model", type=Path, help="GGUF to serve (default: the cached bench model)")
+    ap.add_argument("--gen", type=int, default=64, help="tokens per reply")
+    ap.add_argument("--ctx", type=int, default=2048)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument(
+        "--soak", type=float, default=0.0, help="instead: N seconds of 50 clients against Hearth"
+    )
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    args = ap.parse_args()
+    if args.model is None:
+        from engine import bench_model  # bench/engine.py builds and caches it
+
+        args.model = bench_model()
+    bias = {str(t): -100.0 for t in eog_tokens(args.model)}
+    if args.soak:
+        srv = Server("hearth", args.model, args.threads, args.ctx)
+        try:
+            srv.wait_ready()
+            statuses = asyncio.run(soak(srv.url, args.model.stem, args.soak, 50))
+            alive = srv.proc.poll() is None
+        finally:
+            srv.stop()
+        bad = {k: v for k, v in statuses.items() if k not in ("200", "429", "503")}
+        print(
+            f"soak {args.soak:.0f}s x 50 clients: {statuses}; server alive: {alive}; unexpected: {bad or 'none'}"
+        )
+        return
+    print(
+        f"model {args.model.name}, {args.threads} threads, ctx {args.ctx}, {args.gen} tokens per reply"
+    )
+    results: dict[str, Any] = {"engine": engine_rate(args.model, args.threads, args.ctx, args.gen)}
+    for kind in ("hearth", "llama-cpp"):
+        results[kind] = bench_server(kind, args.model, args, bias)
+    eng = results["engine"]["decode_tok_s"]
+    h, lc = results["hearth"], results["llama-cpp"]
+    print(f"\nengine decode rate (hearth bench): {eng:.2f} tok/s")
+    print(
+        f"{'':12}{'clients':>8}{'agg tok/s':>11}{'ttft med':>10}{'ttft max':>10}{'complete':>10}{'errors':>8}"
+    )
+    for kind in ("hearth", "llama-cpp"):
+        for n in ("1", "4"):
+            r = results[kind][n]
+            print(
+                f"{kind:12}{n:>8}{r['aggregate_tok_s']:>11.2f}{r['ttft_median_s'] or 0:>10.3f}"
+                f"{r['ttft_max_s'] or 0:>10.3f}{r['complete']:>7}/{n:<2}{len(r['errors']):>8}"
+            )
+    single = h["1"].get("stream_decode_tok_s", 0.0)
+    ratios = {
+        "hearth_stream_vs_engine": round(single / eng, 3) if eng else None,
+        "hearth_vs_llamacpp_1": round(h["1"]["aggregate_tok_s"] / lc["1"]["aggregate_tok_s"], 3)
+        if lc["1"]["aggregate_tok_s"]
+        else None,
+        "hearth_vs_llamacpp_4": round(h["4"]["aggregate_tok_s"] / lc["4"]["aggregate_tok_s"], 3)
+        if lc["4"]["aggregate_tok_s"]
+        else None,
+    }
+    results["ratios"] = ratios
+    print(
+        f"\nHearth streamed decode vs engine: {ratios['hearth_stream_vs_engine']}x (target >= 0.9)"
+    )
+    print(
+        f"Hearth vs llama-cpp-python server, 1 client: {ratios['hearth_vs_llamacpp_1']}x (target >= 2)"
+    )
+    print(
+        f"Hearth vs llama-cpp-python server, 4 clients: {ratios['hearth_vs_llamacpp_4']}x (target >= 2)"
+    )
+    for kind in ("hearth", "llama-cpp"):
+        for n in ("1", "4"):
+            if results[kind][n]["errors"]:
+                print(f"{kind} {n} client(s) errors: {results[kind][n]['errors'][:3]}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
