@@ -213,6 +213,27 @@ async def run_clients(
     return out
 
 
+def _median_run(rs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per-field medians of several rounds (errors concatenated)."""
+    out: dict[str, Any] = {
+        "clients": rs[0]["clients"],
+        "errors": [e for r in rs for e in r["errors"]],
+    }
+    for key in (
+        "aggregate_tok_s",
+        "ttft_median_s",
+        "ttft_max_s",
+        "wall_s",
+        "stream_decode_tok_s",
+        "complete",
+    ):
+        vals = [r[key] for r in rs if r.get(key) is not None]
+        if vals:
+            out[key] = round(statistics.median(vals), 3)
+    out["complete"] = int(min(r["complete"] for r in rs))
+    return out
+
+
 def bench_server(
     kind: str, model: Path, args: argparse.Namespace, bias: dict[str, float]
 ) -> dict[str, Any]:
@@ -269,6 +290,9 @@ def main() -> None:
     ap.add_argument(
         "--soak", type=float, default=0.0, help="instead: N seconds of 50 clients against Hearth"
     )
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="interleaved rounds (medians are reported)"
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     if args.model is None:
@@ -292,9 +316,22 @@ def main() -> None:
     print(
         f"model {args.model.name}, {args.threads} threads, ctx {args.ctx}, {args.gen} tokens per reply"
     )
-    results: dict[str, Any] = {"engine": engine_rate(args.model, args.threads, args.ctx, args.gen)}
-    for kind in ("hearth", "llama-cpp"):
-        results[kind] = bench_server(kind, args.model, args, bias)
+    # rounds interleave engine, hearth, llama-cpp so background load hits all alike; medians reported
+    engine_runs: list[float] = []
+    runs: dict[str, list[dict[str, Any]]] = {"hearth": [], "llama-cpp": []}
+    for r in range(args.rounds):
+        engine_runs.append(
+            engine_rate(args.model, args.threads, args.ctx, args.gen)["decode_tok_s"]
+        )
+        for kind in ("hearth", "llama-cpp"):
+            runs[kind].append(bench_server(kind, args.model, args, bias))
+        print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
+    results: dict[str, Any] = {
+        "engine": {"decode_tok_s": statistics.median(engine_runs)},
+        "rounds": args.rounds,
+    }
+    for kind, rs in runs.items():
+        results[kind] = {n: _median_run([x[n] for x in rs]) for n in ("1", "4")}
     eng = results["engine"]["decode_tok_s"]
     h, lc = results["hearth"], results["llama-cpp"]
     print(f"\nengine decode rate (hearth bench): {eng:.2f} tok/s")

@@ -120,46 +120,64 @@ def _split_ref(ref: str) -> tuple[str, str | None]:
 
 
 @click.command()
-@click.argument("ref", metavar="REPO[:QUANT]")
+@click.argument("ref", metavar="[REPO[:QUANT]]", required=False)
 @click.option("--file", "filename", default=None, help="Download this exact file of the repo.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new library entry as JSON.")
-def pull(ref: str, filename: str | None, as_json: bool) -> None:
-    """Download a GGUF model from Hugging Face into the library (re-run to resume)."""
-    from app.models.download_plan import DownloadState
+def pull(ref: str | None, filename: str | None, as_json: bool) -> None:
+    """Download a GGUF model from Hugging Face into the library (re-run to resume).
+
+    Without REPO, resume every download an earlier run left unfinished.
+    """
     from app.models.downloads import DownloadManager
 
     paths, settings = _services()
-    lib = _library(scan=False)
     manager = DownloadManager(
         paths,
-        lib,
+        _library(scan=False),
         _hub(),
         keep_free_bytes=int(settings.models.keep_free_gb * 1e9),
-        parallel=settings.models.parallel_downloads,
+        parallel=1,
     )
-    repo, quant = _split_ref(ref)
-    plan = manager.plan(repo, quant=quant, filename=filename)
+    if ref is None:
+        plans = manager.interrupted()
+        if not plans:
+            raise HearthError(
+                "There is no unfinished download to resume.",
+                hint="Name a repo: hearth pull OWNER/NAME[:QUANT].",
+            )
+    else:
+        repo, quant = _split_ref(ref)
+        plans = [manager.plan(repo, quant=quant, filename=filename)]
+    entries = [_pull_one(manager, plan, as_json) for plan in plans]
+    if as_json:
+        _print_json(entries[0].to_dict() if len(entries) == 1 else [e.to_dict() for e in entries])
+        return
+    for entry in entries:
+        click.echo(f"Saved {entry.name} ({_size(entry.size_bytes)}, sha256 verified).")
+    click.echo(f'Try it: hearth run {entries[-1].name} "Hello!"')
+
+
+def _pull_one(manager: Any, plan: Any, as_json: bool) -> Any:
+    from app.models.download_plan import DownloadState
+
     task_id = manager.enqueue(plan)
     already = manager.get(task_id).done_bytes
     if already and not as_json:
         click.echo(
-            f"Resuming: {_size(already)} of {_size(plan.total_bytes)} already downloaded.", err=True
+            f"Resuming {plan.repo_id} {plan.label}: {_size(already)} of {_size(plan.total_bytes)} already downloaded.",
+            err=True,
         )
     try:
         result = _watch(manager, task_id, quiet=as_json)
     except KeyboardInterrupt:
         manager.pause(task_id)
         p = manager.wait(task_id, 10)
-        click.echo(f"\nPaused at {p.fraction:.0%}. Run the same command again to resume.", err=True)
+        click.echo(f"\nPaused at {p.fraction:.0%}. Run 'hearth pull' again to resume.", err=True)
         sys.exit(130)
     if result.state is DownloadState.FAILED:
         raise HearthError(result.error or "The download failed.")
     assert result.entry is not None
-    if as_json:
-        _print_json(result.entry.to_dict())
-        return
-    click.echo(f"Saved {result.entry.name} ({_size(result.entry.size_bytes)}, sha256 verified).")
-    click.echo(f'Try it: hearth run {result.entry.name} "Hello!"')
+    return result.entry
 
 
 def _watch(manager: Any, task_id: str, quiet: bool) -> Any:

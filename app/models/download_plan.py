@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.errors import HubError
 from app.models.hub import HubClient, QuantOption, RemoteFile
@@ -116,3 +121,62 @@ def plan_download(
     else:
         option = best_fitting(list(detail.options))
     return DownloadPlan(detail.repo_id, revision, option.quant, option.files)
+
+
+class _NoteFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filename: str
+    size: int
+    sha256: str | None
+
+
+class PlanNote(BaseModel):
+    """``downloads/<key>.plan``: a queued download, so it can be offered again after a restart."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    repo_id: str
+    revision: str
+    label: str
+    files: tuple[_NoteFile, ...]
+    created: float
+
+
+def plan_note_path(folder: Path, key: str) -> Path:
+    return folder / f"{key}.plan"
+
+
+def write_plan_note(path: Path, plan: DownloadPlan) -> None:
+    note = PlanNote(
+        repo_id=plan.repo_id,
+        revision=plan.revision,
+        label=plan.label,
+        files=tuple(
+            _NoteFile(filename=f.filename, size=f.size, sha256=f.sha256) for f in plan.files
+        ),
+        created=time.time(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".plan.tmp")
+    tmp.write_text(note.model_dump_json(), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_plan_notes(folder: Path) -> list[DownloadPlan]:
+    """Every download that was queued and has not finished (oldest first)."""
+    notes: list[PlanNote] = []
+    for path in folder.glob("*.plan") if folder.is_dir() else ():
+        try:
+            notes.append(PlanNote.model_validate(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, ValidationError):
+            continue
+    return [
+        DownloadPlan(
+            n.repo_id,
+            n.revision,
+            n.label,
+            tuple(RemoteFile(f.filename, f.size, f.sha256) for f in n.files),
+        )
+        for n in sorted(notes, key=lambda n: n.created)
+    ]

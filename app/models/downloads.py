@@ -13,8 +13,6 @@ model only once every part is there) and is then registered in the library.
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import time
 import uuid
@@ -24,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app.core.errors import DiskSpaceError, HearthError
+from app.core.errors import ChecksumMismatchError, HearthError
 from app.core.paths import DataPaths
 from app.models.download_plan import (
     FINAL_STATES,
@@ -32,12 +30,32 @@ from app.models.download_plan import (
     DownloadProgress,
     DownloadState,
     plan_download,
+    plan_note_path,
+    read_plan_notes,
+    write_plan_note,
 )
 from app.models.hub import HubClient, RemoteFile
 from app.models.hub_errors import hub_errors
 from app.models.library import ModelLibrary
 from app.models.library_index import LibraryEntry
-from app.models.transfer import PartFiles, PartNote, Stopped, list_parts, part_key, transfer
+from app.models.transfer import (
+    PartFiles,
+    PartNote,
+    Stopped,
+    atomic_move,
+    check_free_space,
+    list_parts,
+    part_key,
+    transfer,
+)
+
+__all__ = [
+    "FINAL_STATES",
+    "DownloadManager",
+    "DownloadPlan",
+    "DownloadProgress",
+    "DownloadState",
+]
 
 GIB = 1 << 30
 
@@ -126,21 +144,8 @@ class DownloadManager:
 
     def check_disk(self, plan: DownloadPlan) -> None:
         """Refuse a download that would leave less than ``keep_free_bytes`` free."""
-        need = 0
-        for f in plan.files:
-            files = PartFiles.of(
-                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
-            )
-            need += max(0, f.size - files.have())
-        folder = self.paths.downloads_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        free = shutil.disk_usage(folder).free
-        if free - need < self.keep_free_bytes:
-            raise DiskSpaceError(
-                f"Not enough disk space: this download needs {need / GIB:.2f} GB and only "
-                f"{free / GIB:.2f} GB is free (Hearth keeps {self.keep_free_bytes / GIB:.1f} GB spare).",
-                hint="Free some space or delete a model with 'hearth rm'.",
-            )
+        need = sum(max(0, f.size - self._part(plan, f).have()) for f in plan.files)
+        check_free_space(self.paths.downloads_dir, need, self.keep_free_bytes)
 
     # --- queue control ------------------------------------------------------------------
 
@@ -158,6 +163,7 @@ class DownloadManager:
                         self.resume(t.id)
                     return t.id
             task = _Task(plan)
+            write_plan_note(self._plan_note(plan), plan)
             self._tasks[task.id] = task
             self._order.append(task.id)
             self._set(
@@ -173,9 +179,7 @@ class DownloadManager:
             if state is DownloadState.RUNNING:
                 task.stop = "pause"
             elif state is DownloadState.QUEUED:
-                self._set(
-                    task, state=DownloadState.PAUSED, phase="paused", rate_bps=0.0, eta_seconds=None
-                )
+                self._settle(task, DownloadState.PAUSED)
                 task.finished.set()
 
     def resume(self, task_id: str) -> None:
@@ -200,13 +204,7 @@ class DownloadManager:
             if state in FINAL_STATES and state is not DownloadState.FAILED:
                 return
             self._discard_parts(task.plan)
-            self._set(
-                task,
-                state=DownloadState.CANCELLED,
-                phase="cancelled",
-                rate_bps=0.0,
-                eta_seconds=None,
-            )
+            self._settle(task, DownloadState.CANCELLED)
             task.finished.set()
 
     def close(self, timeout: float = 10.0) -> None:
@@ -223,25 +221,44 @@ class DownloadManager:
             assert t.thread is not None
             t.thread.join(timeout)
 
-    def interrupted(self) -> list[PartNote]:
-        """Downloads left unfinished by an earlier run (found from their ``.json`` notes)."""
+    def interrupted(self) -> list[DownloadPlan]:
+        """Downloads queued by an earlier run (or process) that never finished, oldest first."""
+        with self._lock:
+            live = {t.plan for t in self._tasks.values()}
+        return [p for p in read_plan_notes(self.paths.downloads_dir) if p not in live]
+
+    def resume_interrupted(self) -> list[str]:
+        """Queue every interrupted download again (each continues from its bytes on disk)."""
+        return [self.enqueue(plan) for plan in self.interrupted()]
+
+    def partial_files(self) -> list[PartNote]:
+        """The ``.part`` files on disk, with what each is."""
         return list_parts(self.paths.downloads_dir)
 
     # --- internals --------------------------------------------------------------------
 
     def _on_disk(self, plan: DownloadPlan) -> int:
-        return sum(
-            PartFiles.of(
-                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
-            ).have()
-            for f in plan.files
+        return sum(self._part(plan, f).have() for f in plan.files)
+
+    def _part(self, plan: DownloadPlan, f: RemoteFile) -> PartFiles:
+        return PartFiles.of(
+            self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
+        )
+
+    def _plan_note(self, plan: DownloadPlan) -> Path:
+        names = "\n".join(f.filename for f in plan.files)
+        return plan_note_path(
+            self.paths.downloads_dir, part_key(plan.repo_id, names, plan.revision)
         )
 
     def _discard_parts(self, plan: DownloadPlan) -> None:
+        self._plan_note(plan).unlink(missing_ok=True)
         for f in plan.files:
-            PartFiles.of(
-                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
-            ).discard()
+            self._part(plan, f).discard()
+
+    def _settle(self, task: _Task, state: DownloadState, **changes: Any) -> None:
+        """Move to a state where nothing transfers: no rate, no ETA."""
+        self._set(task, state=state, phase=state.value, rate_bps=0.0, eta_seconds=None, **changes)
 
     def _set(self, task: _Task, **changes: Any) -> None:
         with self._lock:
@@ -288,36 +305,18 @@ class DownloadManager:
         except Stopped:
             if task.stop == "cancel":
                 self._discard_parts(task.plan)
-                self._set(
-                    task,
-                    state=DownloadState.CANCELLED,
-                    phase="cancelled",
-                    rate_bps=0.0,
-                    eta_seconds=None,
-                )
+                self._settle(task, DownloadState.CANCELLED)
             else:
-                self._set(
-                    task, state=DownloadState.PAUSED, phase="paused", rate_bps=0.0, eta_seconds=None
-                )
+                self._settle(task, DownloadState.PAUSED)
         except HearthError as exc:
-            self._set(
-                task,
-                state=DownloadState.FAILED,
-                phase="failed",
-                error=str(exc),
-                error_code=exc.code,
-                rate_bps=0.0,
-                eta_seconds=None,
-            )
+            if isinstance(exc, ChecksumMismatchError):  # nothing of it can be trusted
+                self._discard_parts(task.plan)
+            self._settle(task, DownloadState.FAILED, error=str(exc), error_code=exc.code)
         except Exception as exc:  # keep the worker's failure visible as data
-            self._set(
-                task,
-                state=DownloadState.FAILED,
-                phase="failed",
-                error=f"The download failed: {exc}.",
-                error_code="download_error",
-            )
+            error = f"The download failed: {exc}."
+            self._settle(task, DownloadState.FAILED, error=error, error_code="download_error")
         else:
+            self._plan_note(task.plan).unlink(missing_ok=True)
             self._set(
                 task,
                 state=DownloadState.DONE,
@@ -357,9 +356,7 @@ class DownloadManager:
         finished: list[tuple[PartFiles, Path, str, RemoteFile]] = []
         base = 0
         for f in plan.files:
-            files = PartFiles.of(
-                self.paths.downloads_dir, part_key(plan.repo_id, f.filename, plan.revision)
-            )
+            files = self._part(plan, f)
             note = PartNote(
                 repo_id=plan.repo_id,
                 filename=f.filename,
@@ -390,7 +387,7 @@ class DownloadManager:
         # first part last: the library lists a split model only once all its parts are in place
         for files, dest, _digest, _f in reversed(finished):
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_move(files.part, dest)
+            atomic_move(files.part, dest)
             files.note.unlink(missing_ok=True)
         first = finished[0]
         hashes = {str(dest): digest for _files, dest, digest, _f in finished}
@@ -414,13 +411,3 @@ class DownloadManager:
         self._set(
             task, done_bytes=done, phase=phase, current_file=name, rate_bps=rate, eta_seconds=eta
         )
-
-
-def _atomic_move(src: Path, dest: Path) -> None:
-    try:
-        os.replace(src, dest)
-    except OSError:  # another file system: copy beside the target, then rename there
-        tmp = dest.with_name(dest.name + ".incoming")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dest)
-        src.unlink()

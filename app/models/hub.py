@@ -183,6 +183,20 @@ class HubClient:
     def __init__(self, endpoint: str | None = None, token: str | None = None) -> None:
         self.endpoint = hub_endpoint(endpoint)
         self.token = hub_token(token)
+        self._reached_at = -1e9
+
+    def _check_reachable(self) -> None:
+        """Fail in seconds when offline (the client's own retries take ~25 s), at most once a minute."""
+        import time
+
+        from huggingface_hub import get_session
+
+        now = time.monotonic()
+        if now - self._reached_at < 60:
+            return
+        with hub_errors("the Hub"):
+            get_session().head(self.endpoint, timeout=5, follow_redirects=False)
+        self._reached_at = now
 
     def api(self) -> HfApi:
         from huggingface_hub import HfApi
@@ -197,6 +211,7 @@ class HubClient:
             from app.core.errors import InvalidRequestError
 
             raise InvalidRequestError(f"Unknown sort '{sort}'; choose from {', '.join(SORTS)}.")
+        self._check_reachable()
         with hub_errors("the model search"):
             models = self.api().list_models(
                 search=query or None,

@@ -63,6 +63,7 @@ class ModelLibrary:
         self.include_hf_cache = include_hf_cache
         self._lock = threading.RLock()
         self._index = load_index(paths.library_index)
+        self._index_stamp = self._stamp()
 
     @classmethod
     def from_settings(cls, paths: DataPaths) -> ModelLibrary:
@@ -137,6 +138,9 @@ class ModelLibrary:
         """Bring the index up to date; unchanged files cost one ``stat`` each."""
         with self._lock:
             start = time.perf_counter()
+            if self._stamp() != self._index_stamp:  # another process (a CLI pull) changed it
+                self._index = load_index(self.paths.library_index)
+                self._index_stamp = self._stamp()
             report = self._scan(list(self._candidates()))
             return ScanReport(**{**report.__dict__, "seconds": time.perf_counter() - start})
 
@@ -280,6 +284,14 @@ class ModelLibrary:
     def _save(self, index: LibraryIndex) -> None:
         self._index = index
         save_index(self.paths.library_index, index)
+        self._index_stamp = self._stamp()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.paths.library_index.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
 
     def _replace(self, old: LibraryEntry, new: LibraryEntry | None) -> None:
         entries = [e for e in self._index.entries if e.path != old.path]

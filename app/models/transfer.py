@@ -12,6 +12,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from app.core.errors import (
 from app.models.hub_errors import translate
 
 CHUNK = 1 << 20
+GB = 1e9
 MAX_STALLS = 5  # attempts in a row that bring no new byte before giving up
 
 
@@ -82,6 +84,29 @@ class PartFiles:
                 p.unlink()
             except FileNotFoundError:
                 pass
+
+
+def check_free_space(folder: Path, need: int, keep_free: int) -> None:
+    """Raise DiskSpaceError if writing ``need`` more bytes would leave less than ``keep_free``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(folder).free
+    if free - need < keep_free:
+        raise DiskSpaceError(
+            f"Not enough disk space: this download needs {need / GB:.2f} GB and only "
+            f"{free / GB:.2f} GB is free (Hearth keeps {keep_free / GB:.1f} GB spare).",
+            hint="Free some space or delete a model with 'hearth rm'.",
+        )
+
+
+def atomic_move(src: Path, dest: Path) -> None:
+    """Move a finished part into place; readers see the whole file or nothing."""
+    try:
+        os.replace(src, dest)
+    except OSError:  # another file system: copy beside the target, then rename there
+        tmp = dest.with_name(dest.name + ".incoming")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+        src.unlink()
 
 
 def list_parts(folder: Path) -> list[PartNote]:

@@ -180,6 +180,14 @@ class Manifest:
     def collections(self) -> list[CollectionRow]:
         return [self._row(r) for r in self._q("SELECT * FROM collections ORDER BY name")]
 
+    def rename_collection(self, coll: CollectionRow, new_name: str) -> CollectionRow:
+        """Rename in place: the Chroma collection and keyword table are keyed by id, not name."""
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM collections WHERE name=?", (new_name,)).fetchone():
+                raise CollectionExistsError(f"A collection named '{new_name}' already exists.")
+            db.execute("UPDATE collections SET name=? WHERE id=?", (new_name, coll.id))
+        return self.collection(new_name)
+
     def drop_collection(self, coll: CollectionRow) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM documents WHERE collection_id=?", (coll.id,))

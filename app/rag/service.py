@@ -148,6 +148,20 @@ class RagService:
             return self.create_collection(name, **config)
         return self.collection(name)
 
+    def rename_collection(self, name: str, new_name: str) -> CollectionInfo:
+        """Give a collection a new name (documents and vectors stay; nothing is re-indexed)."""
+        if not valid_collection_name(new_name):
+            raise InvalidRequestError(
+                f"'{new_name}' is not a valid collection name.",
+                hint="Use letters, digits, '.', '_' or '-' (up to 63).",
+            )
+        if any(j.collection == name and not j.done for j in self._jobs):
+            raise InvalidRequestError(
+                f"'{name}' is still indexing documents.", hint="Rename it when indexing is done."
+            )
+        self.manifest.rename_collection(self.manifest.collection(name), new_name)
+        return self.collection(new_name)
+
     def delete_collection(self, name: str) -> None:
         coll = self.manifest.collection(name)
         busy = [j for j in self._jobs if j.collection == name and not j.done]

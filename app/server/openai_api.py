@@ -83,8 +83,8 @@ async def _prompts(state: ServerState, prompt: Any) -> list[str]:
                     )
         return [b.detokenize(list(t)) for t in token_lists]
 
-    fut = state.service.call(detokenize)
-    return list(await asyncio.wrap_future(fut))
+    texts: list[str] = await asyncio.wrap_future(state.service.call(detokenize))
+    return texts
 
 
 def legacy_logprobs(lps: list[TokenLogprob], offset: int) -> dict[str, Any]:

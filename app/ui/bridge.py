@@ -126,3 +126,16 @@ def watch_future(
             relay.succeeded.emit(f.result())
 
     fut.add_done_callback(done)
+
+
+class ProgressRelay(QObject):
+    """Progress snapshots (downloads, indexing, verification) from a worker thread.
+
+    ``progressed`` carries the snapshot object as is; progress is data, the slot decides
+    what to show.
+    """
+
+    progressed = Signal(object)
+
+    def emit(self, value: Any) -> None:
+        self.progressed.emit(value)

@@ -9,17 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QMainWindow,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,50 +32,41 @@ from app.ui.settings_page import SettingsPage
 from app.ui.status_bar import HearthStatusBar
 
 PAGES = ["Chats", "Models", "Documents", "Personas", "Server", "Settings"]
-COMING = {
-    "Models": "Browse and download models from Hugging Face, manage your library and import models from "
-    "Ollama, LM Studio and GPT4All. Until then, pick a model above a chat or drag a .gguf onto the window.",
-    "Documents": "Add PDFs and text files to collections and ask questions about them, with citations.",
-    "Personas": "Create personas (a model, a system prompt and parameters) and import or export Ollama Modelfiles.",
-    "Server": "Start the OpenAI- and Ollama-compatible server so other apps can use your models.",
-}
 
 
-def _placeholder(name: str) -> QWidget:
-    w = QWidget()
-    lay = QVBoxLayout(w)
-    lay.setContentsMargins(48, 32, 48, 32)
-    title = QLabel(name)
-    title.setObjectName("PageTitle")
-    lay.addWidget(title)
-    text = QLabel(f"Coming in the next update: {COMING[name]}")
-    text.setWordWrap(True)
-    text.setObjectName("Muted")
-    lay.addWidget(text)
-    lay.addStretch(1)
-    return w
+def page_title(name: str) -> str:
+    return {
+        "Chats": QCoreApplication.translate("MainWindow", "Chats"),
+        "Models": QCoreApplication.translate("MainWindow", "Models"),
+        "Documents": QCoreApplication.translate("MainWindow", "Documents"),
+        "Personas": QCoreApplication.translate("MainWindow", "Personas"),
+        "Server": QCoreApplication.translate("MainWindow", "Server"),
+        "Settings": QCoreApplication.translate("MainWindow", "Settings"),
+    }[name]
 
 
 class MainWindow(QMainWindow):
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
-        self.setWindowTitle("Hearth")
+        self.setWindowTitle(self.tr("Hearth"))
         self.setAcceptDrops(True)
         self.resize(1240, 800)
         self.models = ModelController(services)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setFixedWidth(160)
-        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.sidebar.addItems(PAGES)
+        self.sidebar.addItems([page_title(n) for n in PAGES])
+        self.sidebar.setAccessibleName(self.tr("Pages"))
+        self.sidebar.setAccessibleDescription(self.tr("Switch pages with Ctrl+1 to Ctrl+6"))
         self.stack = QStackedWidget()
         self.chat_page = ChatPage(services, self.models)
         self._settings_page: SettingsPage | None = None  # built when first shown (~0.1 s)
         self.first_run_page = FirstRunPage(services)
-        self.pages: dict[str, QWidget] = {"Chats": self.chat_page, "Settings": QWidget()}
+        # pages other than Chats are built when first shown: the window opens faster
+        self.pages: dict[str, QWidget] = {"Chats": self.chat_page}
         for name in PAGES:
-            self.stack.addWidget(self.pages.get(name) or _placeholder(name))
+            self.stack.addWidget(self.pages.get(name) or QWidget())
         self.stack.addWidget(self.first_run_page)
         central = QWidget()
         lay = QHBoxLayout(central)
@@ -110,20 +99,75 @@ class MainWindow(QMainWindow):
 
     @property
     def settings_page(self) -> SettingsPage:
-        if self._settings_page is None:
-            page = SettingsPage(self.services)
-            page.settings_saved.connect(self._on_settings_page_settings_saved)
-            page.first_run_requested.connect(self.show_first_run)
-            index = PAGES.index("Settings")
+        return self.page("Settings")  # type: ignore[return-value]
+
+    @property
+    def models_page(self) -> Any:
+        return self.page("Models")
+
+    @property
+    def documents_page(self) -> Any:
+        return self.page("Documents")
+
+    @property
+    def personas_page(self) -> Any:
+        return self.page("Personas")
+
+    @property
+    def server_page(self) -> Any:
+        return self.page("Server")
+
+    def page(self, name: str) -> QWidget:
+        """The page called ``name``, built the first time it is asked for."""
+        page = self.pages.get(name)
+        if page is None:
+            page = self._build_page(name)
+            index = PAGES.index(name)
             old = self.stack.widget(index)
             current = self.stack.currentIndex()
             self.stack.insertWidget(index, page)
             self.stack.removeWidget(old)
             old.deleteLater()
             self.stack.setCurrentIndex(current)
-            self.pages["Settings"] = page
+            self.pages[name] = page
+        return page
+
+    def _build_page(self, name: str) -> QWidget:
+        if name == "Settings":
+            page = SettingsPage(self.services)
+            page.settings_saved.connect(self._on_settings_page_settings_saved)
+            page.first_run_requested.connect(self.show_first_run)
             self._settings_page = page
-        return self._settings_page
+            return page
+        if name == "Models":
+            from app.ui.models.page import ModelsPage
+
+            models = ModelsPage(self.services)
+            models.load_requested.connect(self._on_models_page_load_requested)
+            return models
+        if name == "Server":
+            from app.ui.server.page import ServerPage
+
+            server = ServerPage(self.services, self._model_name)
+            server.state_changed.connect(self.status.set_server_state)
+            return server
+        if name == "Documents":
+            from app.ui.documents.page import DocumentsPage
+
+            docs = DocumentsPage(self.services)
+            docs.collections_changed.connect(self.chat_page.refresh_collections)
+            return docs
+        if name == "Personas":
+            from app.ui.personas.page import PersonasPage
+
+            personas = PersonasPage(self.services)
+            personas.chat_requested.connect(self._on_personas_page_chat_requested)
+            return personas
+        raise KeyError(name)
+
+    def _model_name(self) -> str | None:
+        lm = self.models.current
+        return self.models.current_ref if lm is None else (self.models.current_ref or lm.name)
 
     # ----------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -151,6 +195,8 @@ class MainWindow(QMainWindow):
         run_op(markdown.warm_up, name="hearth-warm-up")
         if self.stack.currentWidget() is self.first_run_page:
             self.first_run_page.start()
+        if self.services.settings.server.start_with_app:
+            self.server_page.start()
         app = QApplication.instance()
         app.styleHints().colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
 
@@ -162,20 +208,38 @@ class MainWindow(QMainWindow):
             a.triggered.connect(fn)
             self.addAction(a)
 
-        act("Ctrl+K", self.focus_search, "Search chats")
-        act("Ctrl+N", self._on_new_chat, "New chat")
-        act("Esc", self.chat_page.stop, "Stop the reply")
-        act("Ctrl+O", self.open_model_file, "Open a model file")
-        act("Ctrl+,", lambda: self.show_page("Settings"), "Settings")
+        act("Ctrl+K", self.focus_search, self.tr("Search chats"))
+        act("Ctrl+N", self._on_new_chat, self.tr("New chat"))
+        act("Esc", self.chat_page.stop, self.tr("Stop the reply"))
+        act("Ctrl+O", self.open_model_file, self.tr("Open a model file"))
+        act("Ctrl+,", lambda: self.show_page("Settings"), self.tr("Settings"))
+        act("Ctrl+L", self.chat_page.composer.edit.setFocus, self.tr("Go to the message box"))
+        act("F6", self._cycle_focus_region, self.tr("Move between the sidebar and the page"))
         for i, name in enumerate(PAGES, start=1):
-            act(f"Ctrl+{i}", lambda n=name: self.show_page(n), f"Show {name}")
+            act(f"Ctrl+{i}", lambda n=name: self.show_page(n), self.tr("Show %s") % page_title(name))
 
     # -------------------------------------------------------------- navigation
     def show_page(self, name: str) -> None:
-        if name == "Settings":
-            _ = self.settings_page
+        self.page(name)
         self.sidebar.setCurrentRow(PAGES.index(name))
         self.stack.setCurrentIndex(PAGES.index(name))
+
+    def _cycle_focus_region(self) -> None:
+        if not self.sidebar.hasFocus():
+            self.sidebar.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        page = self.stack.currentWidget()
+        w = page.nextInFocusChain()
+        while w is not None and w is not page:
+            if (
+                page.isAncestorOf(w)
+                and w.isVisible()
+                and w.isEnabled()
+                and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                w.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            w = w.nextInFocusChain()
 
     def show_first_run(self) -> None:
         self.sidebar.clearSelection()
@@ -192,10 +256,31 @@ class MainWindow(QMainWindow):
         self.chat_page.new_conversation()
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:
-        if row == PAGES.index("Settings"):
-            _ = self.settings_page
-        if row >= 0:
-            self.stack.setCurrentIndex(row)
+        if row < 0:
+            return
+        page = self.page(PAGES[row])
+        self.stack.setCurrentIndex(row)
+        starter = getattr(page, "start", None)
+        if starter is not None and page is not self.chat_page and PAGES[row] in ("Models", "Documents", "Personas"):
+            starter()
+
+    def _on_models_page_load_requested(self, name: str) -> None:
+        self.show_page("Chats")
+        if self.chat_page.conv is None:
+            self.chat_page.new_conversation()
+        self.chat_page.model_bar.refresh_catalog([name])
+        self.chat_page.model_bar.select(name)
+        self.chat_page._on_model_bar_model_chosen(name)
+
+    def _on_personas_page_chat_requested(self, name: str) -> None:
+        self.show_page("Chats")
+        self.chat_page.new_conversation()
+        persona = self.services.personas.find(name)
+        if persona is not None and persona.persona.collections:
+            self.chat_page.set_collections(list(persona.persona.collections))
+        self.chat_page.model_bar.refresh_catalog([name])
+        self.chat_page.model_bar.select(name)
+        self.chat_page._on_model_bar_model_chosen(name)
 
     def _finish_first_run(self) -> None:
         ui = self.services.settings.ui
@@ -219,7 +304,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ models
     def open_model_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open a model", str(Path.home()), "GGUF models (*.gguf)"
+            self, self.tr("Open a model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
         )
         if path:
             self.add_and_load(Path(path))
@@ -246,7 +331,7 @@ class MainWindow(QMainWindow):
     def open_load_dialog(self, name: str) -> None:
         name = name or self.models.current_ref or ""
         if not name:
-            self.chat_page.banner.show_message("Choose a model in the list first.", timeout_ms=6000)
+            self.chat_page.banner.show_message(self.tr("Choose a model in the list first."), timeout_ms=6000)
             return
 
         def resolve() -> Any:
@@ -333,6 +418,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self.save_geometry()
         self.chat_page.shutdown()
+        for name in ("Models", "Server", "Documents"):
+            page = self.pages.get(name)
+            if page is not None:
+                page.shutdown()  # type: ignore[attr-defined]
         self.models.detach()
         if self.first_run_page.manager is not None:
             self.first_run_page.manager.close(timeout=2.0)

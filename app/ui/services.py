@@ -1,9 +1,14 @@
-"""The window's composition root: every service the UI uses, built once and passed down."""
+"""The window's composition root: every service the UI uses, built once and passed down.
+
+Heavy services (the model library, the download manager, the RAG service, the server) are
+built on first use, so the window still opens without importing chromadb or torch.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from app.chats.store import ChatStore
 from app.core.paths import DataPaths, default_paths
@@ -12,6 +17,11 @@ from app.core.settings import Settings, SettingsStore
 if TYPE_CHECKING:
     from app.core.hardware import HardwareInfo
     from app.engine.service import InferenceService
+    from app.models.downloads import DownloadManager
+    from app.models.hub import HubClient
+    from app.models.library import ModelLibrary
+    from app.personas.store import PersonaStore
+    from app.rag.service import RagService
 
 
 @dataclass
@@ -27,6 +37,13 @@ class AppServices:
     hardware: HardwareInfo | None = None
     backend: str | None = None  # "cpu", "cuda", "metal"... once known
     extras: dict[str, object] = field(default_factory=dict)
+    #: a model id -> Embedder cache handed to the RagService (tests share a loaded model)
+    embedders: dict[str, Any] | None = None
+    _library: ModelLibrary | None = None
+    _hub: HubClient | None = None
+    _downloads: DownloadManager | None = None
+    _rag: RagService | None = None
+    _personas: PersonaStore | None = None
 
     @classmethod
     def create(cls, paths: DataPaths | None = None) -> AppServices:
@@ -47,10 +64,71 @@ class AppServices:
             self.inference = InferenceService(hardware=self.hardware)
         return self.inference
 
+    # ------------------------------------------------------------ lazily built services
+    @property
+    def library(self) -> ModelLibrary:
+        if self._library is None:
+            from app.models.library import ModelLibrary
+
+            self._library = ModelLibrary(
+                self.paths, [Path(f) for f in self.settings.models.folders]
+            )
+        return self._library
+
+    @property
+    def hub(self) -> HubClient:
+        if self._hub is None:
+            from app.models.hub import HubClient
+
+            self._hub = HubClient(self.settings.models.hf_endpoint)
+        return self._hub
+
+    @property
+    def downloads(self) -> DownloadManager:
+        if self._downloads is None:
+            from app.models.downloads import DownloadManager
+
+            m = self.settings.models
+            self._downloads = DownloadManager(
+                self.paths,
+                self.library,
+                self.hub,
+                keep_free_bytes=int(m.keep_free_gb * 1e9),
+                parallel=m.parallel_downloads,
+            )
+        return self._downloads
+
+    @property
+    def rag(self) -> RagService:
+        if self._rag is None:
+            from app.rag.service import RagService
+
+            self._rag = RagService(self.paths, self.settings.rag, embedders=self.embedders)
+        return self._rag
+
+    @property
+    def has_rag(self) -> bool:
+        return self._rag is not None
+
+    @property
+    def personas(self) -> PersonaStore:
+        if self._personas is None:
+            from app.personas.store import PersonaStore
+
+            self._personas = PersonaStore(self.paths.personas_dir)
+        return self._personas
+
     def save_settings(self) -> None:
         self.settings_store.save(self.settings)
 
     def close(self) -> None:
+        server = self.extras.pop("server", None)
+        if server is not None:
+            server.stop()  # type: ignore[attr-defined]
+        if self._downloads is not None:
+            self._downloads.close(timeout=2.0)
+        if self._rag is not None:
+            self._rag.close()
         if self.inference is not None and self.owns_inference:
             self.inference.close(timeout=5.0)
         self.chats.close()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+W = TypeVar("W", bound=QWidget)
 
 
 class Banner(QFrame):
@@ -64,3 +67,25 @@ class Banner(QFrame):
         self.hide()
         if cb is not None:
             cb()
+
+
+def named(widget: W, name: str, description: str | None = None, *, tip: bool = True) -> W:
+    """Give ``widget`` an accessible name (and description); the description doubles as tooltip."""
+    widget.setAccessibleName(name)
+    if description:
+        widget.setAccessibleDescription(description)
+        if tip and not widget.toolTip():
+            widget.setToolTip(description)
+    return widget
+
+
+def announce(widget: QWidget, text: str) -> None:
+    """Tell screen readers about ``text`` (a finished reply, a download done) without moving focus."""
+    from PySide6.QtGui import QAccessible, QAccessibleEvent
+
+    widget.setAccessibleDescription(text)
+    if QAccessible.isActive():
+        QAccessible.updateAccessibility(
+            QAccessibleEvent(widget, QAccessible.Event.DescriptionChanged)
+        )
+        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))

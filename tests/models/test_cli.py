@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,26 @@ def test_fake_hub_repo_tree_answers_the_real_client(repo: FakeHub) -> None:
         "Tiny-Q8_0-00001-of-00002.gguf",
         "Tiny-Q8_0-00002-of-00002.gguf",
     }
+
+
+def test_pull_without_a_repo_resumes_unfinished_downloads(repo: FakeHub, paths: DataPaths) -> None:
+    from app.core.errors import HearthError
+    from app.models.downloads import DownloadManager
+    from app.models.hub import HubClient
+    from app.models.library import ModelLibrary
+
+    with pytest.raises(HearthError, match="no unfinished download"):
+        run("pull")
+    repo.bytes_per_second = 200_000
+    m = DownloadManager(
+        paths, ModelLibrary(paths), HubClient(endpoint=repo.endpoint), keep_free_bytes=0
+    )
+    task = m.pull("org/Tiny-GGUF", quant="Q4_K_M")
+    while m.get(task).done_bytes < 100_000:
+        time.sleep(0.01)
+    m.close()  # the app quits while it downloads
+    assert m.get(task).state.value == "paused"
+    repo.bytes_per_second = None
+    code, out = run("pull")
+    assert code == 0, out
+    assert "Saved tiny:Q4_K_M" in out

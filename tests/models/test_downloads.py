@@ -218,7 +218,9 @@ def test_missing_things_and_disk_space_refusal(
         m.pull("org/Tiny-GGUF", quant="Q2_K")
     free = __import__("shutil").disk_usage(paths.home).free
     # asks to keep more free than the disk has (other processes change "free" as we run)
-    greedy = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=free + (1 << 40))
+    greedy = DownloadManager(
+        paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=free + (1 << 40)
+    )
     with pytest.raises(DiskSpaceError, match="Not enough disk space"):
         greedy.pull("org/Tiny-GGUF")
     assert greedy.tasks() == [] and _leftovers(paths) == []
@@ -262,8 +264,11 @@ def test_download_survives_a_killed_process(
     assert library.scan().added == ()  # a part is never in the library
     hub.bytes_per_second = None
     m = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=0)
-    assert [n.filename for n in m.interrupted()] == ["Tiny-Q4_K_M.gguf"]
-    done = m.wait(m.pull("org/Tiny-GGUF", quant="Q4_K_M"), 30)
+    assert [n.filename for n in m.partial_files()] == ["Tiny-Q4_K_M.gguf"]
+    waiting = m.interrupted()  # what the app offers to resume at start-up
+    assert [(p.repo_id, p.label) for p in waiting] == [("org/Tiny-GGUF", "Q4_K_M")]
+    (task_id,) = m.resume_interrupted()
+    done = m.wait(task_id, 30)
     assert done.state is DownloadState.DONE, done.error
     assert hub.ranges("Tiny-Q4_K_M.gguf")[-1] == f"bytes={have}-"
     assert Path(done.entry.path).read_bytes() == big_gguf  # type: ignore[union-attr]

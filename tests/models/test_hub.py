@@ -117,3 +117,5 @@ def test_missing_repo_and_no_network_are_one_sentence_errors(hub: FakeHub) -> No
         endpoint = f"http://127.0.0.1:{s.getsockname()[1]}"
     with pytest.raises(HubUnreachableError, match="Cannot reach Hugging Face"):
         HubClient(endpoint=endpoint).repo("org/Any-GGUF")
+    with pytest.raises(HubUnreachableError, match="Cannot reach Hugging Face"):
+        HubClient(endpoint=endpoint).search("x")  # fails fast, without the client's long retries

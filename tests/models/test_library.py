@@ -173,3 +173,15 @@ def test_scan_of_200_files_is_fast_when_warm(paths: DataPaths, tmp_path: Path) -
 
 def test_unused_module_attr() -> None:
     assert {"ollama", "lmstudio", "gpt4all"} == library_mod.FOREIGN_SOURCES
+
+
+def test_changes_by_another_process_are_picked_up(
+    paths: DataPaths, tmp_path: Path, gguf_bytes: bytes
+) -> None:
+    folder = _folder(tmp_path, gguf_bytes)
+    gui = ModelLibrary(paths, [folder], include_hf_cache=False)
+    gui.scan()
+    cli = ModelLibrary(paths, [folder], include_hf_cache=False)  # e.g. 'hearth alias' in a terminal
+    cli.alias("tiny-chat:Q8_0", "small")
+    gui.scan()  # the long-running app rescans: it keeps the other process's change
+    assert gui.get("small").name == "tiny-chat:Q8_0"

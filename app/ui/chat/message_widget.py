@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from app.chats.types import Branch, Message
 from app.ui import theme
-from app.ui.chat import markdown
+from app.ui.chat import citations, markdown
 
 
 def stats_text(stats: dict, finish_reason: str | None = None) -> str:
@@ -103,6 +103,13 @@ class MessageWidget(QFrame):
         self.body = _Body()
         self.body.anchorClicked.connect(self._on_body_anchor_clicked)
         lay.addWidget(self.body)
+        self.sources_label = QLabel()
+        self.sources_label.setObjectName("MessageSources")
+        self.sources_label.setWordWrap(True)
+        self.sources_label.setAccessibleName(self.tr("Sources of this reply"))
+        self.sources_label.linkActivated.connect(self._on_sources_label_link_activated)
+        self.sources_label.hide()
+        lay.addWidget(self.sources_label)
         self.stats_label = QLabel()
         self.stats_label.setObjectName("MessageStats")
         self.stats_label.hide()
@@ -140,15 +147,31 @@ class MessageWidget(QFrame):
     def text(self) -> str:
         return self._text
 
+    @property
+    def sources(self) -> list[dict]:
+        if self.message is None or self.role != "assistant":
+            return []
+        return list(self.message.stats.get("sources") or [])
+
     def set_text(self, text: str, *, streaming: bool = False) -> None:
         self._text = text
         if self.role == "user":
             self.body.setPlainText(text)
             self._code = []
         else:
-            self.body.setHtml(markdown.render(text, dark=theme.is_dark(), streaming=streaming))
+            sources = [] if streaming else self.sources
+            shown = citations.link_citations(text, sources) if sources else text
+            self.body.setHtml(markdown.render(shown, dark=theme.is_dark(), streaming=streaming))
             self._code = markdown.code_blocks(text) if not streaming else []
+            link = "#8ab4f8" if theme.is_dark() else "#1a5fb4"
+            self.sources_label.setText(
+                self.tr("Sources: ") + citations.sources_html(sources, link) if sources else ""
+            )
+            self.sources_label.setVisible(bool(sources))
         self.body.fit()
+
+    def _on_sources_label_link_activated(self, href: str) -> None:
+        self._on_body_anchor_clicked(QUrl(href))
 
     def set_stats(self, text: str) -> None:
         self.stats_label.setText(text)
@@ -184,5 +207,7 @@ class MessageWidget(QFrame):
             i = int(url.path() or 0)
             if 0 <= i < len(self._code):
                 QGuiApplication.clipboard().setText(self._code[i])
+        elif url.scheme() == "cite" and self.message is not None:
+            self.action_triggered.emit(f"cite:{url.path()}", self.message.id)
         elif url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)

@@ -35,6 +35,7 @@ from app.ui.bridge import GenerationRelay, watch_future
 from app.ui.chat.composer import Composer
 from app.ui.chat.conversation_actions import ConversationActionsMixin
 from app.ui.chat.conversation_list import ConversationList
+from app.ui.chat.documents_mixin import DocumentsChatMixin
 from app.ui.chat.edit_dialog import EditMessageDialog
 from app.ui.chat.model_bar import ModelBar
 from app.ui.chat.settings_panel import ChatSettingsPanel, sampling_kwargs
@@ -45,7 +46,7 @@ from app.ui.services import AppServices
 from app.ui.widgets import Banner
 
 
-class ChatPage(ConversationActionsMixin, QWidget):
+class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
     reply_finished = Signal(object)  # GenerationResult
     load_dialog_requested = Signal(str)
 
@@ -70,8 +71,14 @@ class ChatPage(ConversationActionsMixin, QWidget):
         self.meter = QProgressBar()
         self.meter.setMaximumHeight(8)
         self.meter.setTextVisible(False)
-        self.meter_label = QLabel("No model loaded")
+        self.meter_label = QLabel(self.tr("No model loaded"))
         self.meter_label.setObjectName("Muted")
+        self.meter.setAccessibleName(self.tr("Context used"))
+        # screen readers hear "Reply finished" through this label's Alert event
+        self.live = QLabel()
+        self.live.setObjectName("LiveStatus")
+        self.live.setAccessibleName(self.tr("Reply status"))
+        self.live.setMaximumHeight(1)
 
         center = QWidget()
         c = QVBoxLayout(center)
@@ -86,6 +93,7 @@ class ChatPage(ConversationActionsMixin, QWidget):
         meter_row.addWidget(self.meter_label)
         c.addLayout(meter_row)
         c.addWidget(self.composer)
+        c.addWidget(self.live)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("ChatSplitter")
         self.splitter.addWidget(self.list)
@@ -117,6 +125,7 @@ class ChatPage(ConversationActionsMixin, QWidget):
         models.loaded.connect(self._on_models_loaded)
         models.load_failed.connect(self._on_models_load_failed)
         models.unloaded.connect(self._on_models_unloaded)
+        self._init_documents()
 
     # ------------------------------------------------------------ conversations
     def start(self) -> None:
@@ -135,7 +144,7 @@ class ChatPage(ConversationActionsMixin, QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.handle is not None
+        return self.handle is not None or self._retrieving
 
     def new_conversation(self) -> Conversation:
         if self.busy:
@@ -154,6 +163,7 @@ class ChatPage(ConversationActionsMixin, QWidget):
         self.conv = self.store.conversation(conv_id)
         self.list.select(conv_id)
         self._show_conversation()
+        self.collections.set_chosen(self.attached_collections())
 
     def _show_conversation(self) -> None:
         assert self.conv is not None
@@ -219,6 +229,10 @@ class ChatPage(ConversationActionsMixin, QWidget):
         self.relay.failed.connect(self._on_relay_failed)
         self.composer.set_busy(True)
         self.banner.hide()
+        attached = self.attached_collections()
+        if attached:
+            self._reply_from_documents(user_msg_id, path, attached)
+            return
         try:
             self.handle = self.services.ensure_inference().submit(
                 request, on_event=self.relay.on_event
@@ -284,7 +298,7 @@ class ChatPage(ConversationActionsMixin, QWidget):
         conv_id = self.store.message(parent_id).conversation_id
         saved: Message | None = None
         if result.text or result.finish_reason is not FinishReason.CANCELLED:
-            stats = result.stats.to_dict()
+            stats = {**result.stats.to_dict(), **self._source_stats()}
             if result.dropped_messages:
                 stats["dropped_messages"] = result.dropped_messages
             lm = self.models.current
@@ -297,13 +311,22 @@ class ChatPage(ConversationActionsMixin, QWidget):
             self.conv = self.store.conversation(conv_id)
             self.update_meter()
         self.list.refresh()
+        self._announce_reply(result)
         if result.dropped_messages:
             self.banner.show_message(
                 f"{result.dropped_messages} older messages did not fit in the context and were left out of this reply."
             )
         self.reply_finished.emit(result)
 
+    def _announce_reply(self, result: GenerationResult) -> None:
+        from app.ui.widgets import announce
+
+        text = self.tr("Reply finished: %s") % result.text[:300]
+        self.live.setText(text)
+        announce(self.live, text)
+
     def _on_relay_failed(self, exc: BaseException) -> None:
+        self._sources = ()
         self.transcript.end_reply(None)
         self.handle = None
         self.composer.set_busy(False)
@@ -312,6 +335,9 @@ class ChatPage(ConversationActionsMixin, QWidget):
 
     # ---------------------------------------------------------- message actions
     def _on_transcript_action_triggered(self, action: str, msg_id: str) -> None:
+        if action.startswith("cite:"):
+            self.open_source(msg_id, int(action.split(":", 1)[1]))
+            return
         if self.busy and action != "copy":
             return
         m = self.store.message(msg_id)
@@ -384,7 +410,9 @@ class ChatPage(ConversationActionsMixin, QWidget):
         if self.conv is None:
             self.new_conversation()
         assert self.conv is not None
-        self.conv = self.store.update_conversation(self.conv.id, system=system, params=params)
+        self.conv = self.store.update_conversation(
+            self.conv.id, system=system, params=self._with_collections(params)
+        )
         self.update_meter()
 
     # ------------------------------------------------------------ model events
