@@ -12,7 +12,7 @@ TORCH_VERSION := 2.13.0
 CMAKE_ARGS ?=
 STAMP := $(VENV)/.hearth-installed
 
-.PHONY: run test test-fast lint format typecheck bench package clean-venv venv screenshots
+.PHONY: run test test-fast lint format typecheck bench package clean-venv venv screenshots i18n
 
 venv: $(STAMP)
 
@@ -52,9 +52,14 @@ format: venv
 
 bench: venv
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/server.py
 
 screenshots: venv
 	$(BIN)/python packaging/screenshots.py
+
+# Refresh the English source catalogue of the app's strings (see docs/app2.md).
+i18n: venv
+	$(BIN)/pyside6-lupdate $$(find app/ui -name '*.py' | sort) -no-obsolete -source-language en -target-language en -ts resources/i18n/hearth_en.ts
 
 package: venv
 	bash packaging/linux/build.sh

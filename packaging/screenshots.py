@@ -173,11 +173,110 @@ def main() -> int:
     win.chat_page.model_bar.panel_button.setChecked(True)
     shot(win, "chat-dark")
 
+    services.settings.ui.theme = "light"
+    win.apply_theme()
+    new_pages(win, services, home, pump, wait_for, shot)
+
     QTimer.singleShot(0, app.quit)
     win.close()
     services.close()
     QApplication.processEvents()
     return 0
+
+
+def new_pages(win, services, home: Path, pump, wait_for, shot) -> None:  # type: ignore[no-untyped-def]
+    """Models (library, Discover against the loopback stand-in Hub, downloads), Documents,
+    Personas and Server."""
+    from tests.fixtures.fake_hub import FakeHub
+    from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf
+    from tests.rag.pdfgen import write_pdf
+
+    src = home / "hub-src"
+    blobs = {
+        q: build_llama_gguf(src / f"Demo-{q}.gguf", TinySpec(name=f"Demo {q}")).read_bytes()
+        for q in ("Q4_K_M", "Q5_K_M", "Q8_0")
+    }
+    card = (
+        "---\nlicense: apache-2.0\n---\n# Demo Chat 1B (GGUF)\n\nQuantized builds of a small chat model.\n\n"
+        "| File | Use |\n|---|---|\n| Q4_K_M | best balance |\n| Q8_0 | near-lossless |\n"
+    )
+    with FakeHub() as hub:
+        os.environ["HF_ENDPOINT"] = hub.endpoint
+        hub.add_repo("hearth-demo/Demo-Chat-1B-GGUF", {f"Demo-Chat-1B-{q}.gguf": b for q, b in blobs.items()},
+                     downloads=48210, likes=311, license="apache-2.0", card=card)  # fmt: skip
+        hub.add_repo("hearth-demo/Tiny-Coder-GGUF", {"Tiny-Coder-Q4_K_M.gguf": blobs["Q4_K_M"]},
+                     downloads=9120, likes=87, gated="auto")  # fmt: skip
+        services._hub = None  # read HF_ENDPOINT again
+        services.settings.models.folders = [str(Path(os.environ["HEARTH_HOME"]) / "models")]
+        services._library = None
+        win.show_page("Models")
+        page = win.models_page
+        d = page.discover
+        page.tabs.setCurrentWidget(d)
+        d.search.setText("GGUF")
+        d.run_search()
+        wait_for(lambda: d.list.count() == 2, 20)
+        d.list.setCurrentRow(0)
+        wait_for(lambda: d.table.rowCount() == 3, 20)
+        shot(win, "models-discover")
+        hub.bytes_per_second = 150_000
+        d.download_selected()
+        dl = page.downloads
+        wait_for(lambda: any(p.done_bytes > 100_000 for p in dl.progress.values()), 30)
+        pump(0.6)
+        shot(win, "models-downloads")
+        hub.bytes_per_second = None
+        wait_for(lambda: any(p.state.value == "done" for p in dl.progress.values()), 60)
+        page.tabs.setCurrentWidget(page.library)
+        page.library.rescan()
+        wait_for(lambda: len(page.library.entries) >= 1, 20)
+        page.library.table.selectRow(0)
+        shot(win, "models-library")
+
+    docs_dir = home / "documents"
+    docs_dir.mkdir()
+    write_pdf(docs_dir / "northwind-report.pdf", [
+        ["Quarterly report of the Northwind Trading company.", "Revenue grew in every region."],
+        ["The Lisbon warehouse stores olive oil and cork.", "It opened in March and employs forty people."],
+        ["The solar roof cost 2.4 million euros.", "Payback is expected in six years."],
+    ])  # fmt: skip
+    (docs_dir / "travel-policy.md").write_text(
+        "# Travel policy\n\nBook trains for trips under four hours.\n", encoding="utf-8"
+    )
+    win.show_page("Documents")
+    docs = win.documents_page
+    docs.create("company")
+    wait_for(lambda: docs.current == "company", 60)
+    docs.add_paths([docs_dir])
+    wait_for(lambda: docs.job is None, 120)
+    docs.search.setText("olive oil warehouse")
+    docs.run_search()
+    wait_for(lambda: docs.results.count() > 0, 30)
+    shot(win, "documents")
+
+    win.show_page("Personas")
+    personas = win.personas_page
+    personas.select("french-tutor")
+    shot(win, "personas")
+
+    # no keychain on a build machine: the key comes from the environment, as `hearth serve` allows
+    os.environ.setdefault("HEARTH_API_KEY", "hearth-screenshot-demo-key-0123456789")
+    win.show_page("Server")
+    server = win.server_page
+    server.load_key()
+    server.port.setValue(0)
+    server.start()
+    wait_for(lambda: server.controller.running, 30)
+    import urllib.request
+
+    req = urllib.request.Request(f"{server.controller.url}/v1/models",
+                                 headers={"Authorization": f"Bearer {server.key.text()}"})  # fmt: skip
+    urllib.request.urlopen(req, timeout=10).read()
+    server.tabs.setCurrentIndex(1)
+    pump(1.0)
+    shot(win, "server")
+    server.stop()
+    wait_for(lambda: not server.controller.busy, 20)
 
 
 if __name__ == "__main__":

@@ -67,14 +67,26 @@ def docs() -> None:
 @click.argument("collection")
 @click.option("--embedding-model", default=None, help="Hub id or folder (default: the setting).")
 @click.option("--chunk-tokens", type=int, default=None, help="Chunk size in embedding tokens.")
-@click.option("--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks.")
-def create(collection: str, embedding_model: str | None, chunk_tokens: int | None, chunk_overlap: int | None) -> None:
+@click.option(
+    "--chunk-overlap", type=int, default=None, help="Tokens shared by neighbouring chunks."
+)
+def create(
+    collection: str,
+    embedding_model: str | None,
+    chunk_tokens: int | None,
+    chunk_overlap: int | None,
+) -> None:
     """Create an empty COLLECTION with its own embedding model and chunking."""
     with _service() as rag:
         info = rag.create_collection(
-            collection, embedding_model=embedding_model, chunk_tokens=chunk_tokens, chunk_overlap=chunk_overlap
+            collection,
+            embedding_model=embedding_model,
+            chunk_tokens=chunk_tokens,
+            chunk_overlap=chunk_overlap,
         )
-    click.echo(f"Created '{info.name}' ({info.config.embedding_model}, {info.config.chunk_tokens}-token chunks).")
+    click.echo(
+        f"Created '{info.name}' ({info.config.embedding_model}, {info.config.chunk_tokens}-token chunks)."
+    )
 
 
 @docs.command("add")
@@ -90,7 +102,10 @@ def add(collection: str, paths: tuple[str, ...], as_json: bool) -> None:
         if rag.pending(collection):
             rep = _run_job(rag.resume(collection), as_json)
             if not as_json and rep.resumed_chunks:
-                click.echo(f"Resumed an interrupted run ({rep.resumed_chunks} chunks were already stored).", err=True)
+                click.echo(
+                    f"Resumed an interrupted run ({rep.resumed_chunks} chunks were already stored).",
+                    err=True,
+                )
         report = _run_job(rag.add(collection, list(paths)), as_json)
     if as_json:
         _print_json(report.to_dict())
@@ -102,7 +117,10 @@ def add(collection: str, paths: tuple[str, ...], as_json: bool) -> None:
         + (f" ({d['pages_per_s']} pages/s, {d['chunks_per_s']} chunks/s)" if report.chunks else "")
     )
     for path, pages in report.skipped_pages:
-        click.echo(f"  {path}: no text on page(s) {', '.join(map(str, pages))} (scanned? OCR is not done)", err=True)
+        click.echo(
+            f"  {path}: no text on page(s) {', '.join(map(str, pages))} (scanned? OCR is not done)",
+            err=True,
+        )
     for f in report.failed:
         click.echo(f"  failed: {f.path}: {f.reason}", err=True)
     if report.cancelled:
@@ -151,7 +169,9 @@ def rm(collection: str, document: str | None, yes: bool) -> None:
             return
         info = rag.collection(collection)
         if not yes:
-            click.confirm(f"Remove collection '{collection}' and its {info.documents} documents?", abort=True)
+            click.confirm(
+                f"Remove collection '{collection}' and its {info.documents} documents?", abort=True
+            )
         rag.delete_collection(collection)
     click.echo(f"Removed collection '{collection}'.")
 
@@ -163,16 +183,35 @@ def rm(collection: str, document: str | None, yes: bool) -> None:
 @click.option("--mode", type=click.Choice(["dense", "keyword", "hybrid"]), default=None)
 @click.option("--document", "documents", multiple=True, help="Only this document (repeatable).")
 @click.option("--min-score", type=float, default=None)
-@click.option("--json", "as_json", is_flag=True, help='Print [{"document", "page", "score", "text"}, ...].')
+@click.option(
+    "--json", "as_json", is_flag=True, help='Print [{"document", "page", "score", "text"}, ...].'
+)
 def search(
-    collection: str, query: str, k: int | None, mode: str | None, documents: tuple[str, ...],
-    min_score: float | None, as_json: bool,
+    collection: str,
+    query: str,
+    k: int | None,
+    mode: str | None,
+    documents: tuple[str, ...],
+    min_score: float | None,
+    as_json: bool,
 ) -> None:
     """Show the passages of COLLECTION that best match QUERY, with document and page."""
     with _service() as rag:
-        hits = rag.search(collection, query, k=k, mode=mode, documents=list(documents) or None, min_score=min_score)
+        hits = rag.search(
+            collection,
+            query,
+            k=k,
+            mode=mode,
+            documents=list(documents) or None,
+            min_score=min_score,
+        )
     if as_json:
-        _print_json([{"document": h.document, "page": h.page, "score": round(h.score, 6), "text": h.text} for h in hits])
+        _print_json(
+            [
+                {"document": h.document, "page": h.page, "score": round(h.score, 6), "text": h.text}
+                for h in hits
+            ]
+        )
         return
     if not hits:
         click.echo("No matching passages.")
@@ -189,11 +228,26 @@ def search(
 @click.option("--mode", type=click.Choice(["dense", "keyword", "hybrid"]), default=None)
 @click.option("--loose", is_flag=True, help="Allow general knowledge when the sources fall short.")
 @click.option("--max-tokens", "-n", type=int, default=512, show_default=True)
-@click.option("--ctx", "n_ctx", type=int, default=None, help="Context size (default: trained, capped by memory).")
-@click.option("--json", "as_json", is_flag=True, help="Print answer, citations and sources as JSON.")
+@click.option(
+    "--ctx",
+    "n_ctx",
+    type=int,
+    default=None,
+    help="Context size (default: trained, capped by memory).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print answer, citations and sources as JSON."
+)
 def ask(
-    collection: str, question: str, model: str, k: int | None, mode: str | None, loose: bool, max_tokens: int,
-    n_ctx: int | None, as_json: bool,
+    collection: str,
+    question: str,
+    model: str,
+    k: int | None,
+    mode: str | None,
+    loose: bool,
+    max_tokens: int,
+    n_ctx: int | None,
+    as_json: bool,
 ) -> None:
     """Answer QUESTION from the documents of COLLECTION, streaming, then list the cited sources."""
     from app.engine.service import InferenceService
@@ -205,7 +259,13 @@ def ask(
         rag.collection(collection)  # fail before loading a model
         svc.load(LoadOptions(path=target.path, n_ctx=n_ctx or target.n_ctx)).result()
         ans = rag.answer_stream(
-            svc, collection, [ChatMessage("user", question)], k=k, mode=mode, strict=not loose, max_tokens=max_tokens
+            svc,
+            collection,
+            [*target.preamble(None), ChatMessage("user", question)],
+            k=k,
+            mode=mode,
+            strict=not loose,
+            max_tokens=max_tokens,
         )
         try:
             for ev in ans.handle:
@@ -218,7 +278,11 @@ def ask(
         cites = ans.citations(text)
     if as_json:
         _print_json(
-            {"answer": text, "citations": [c.to_dict() for c in cites], "sources": [s.to_dict() for s in ans.sources]}
+            {
+                "answer": text,
+                "citations": [c.to_dict() for c in cites],
+                "sources": [s.to_dict() for s in ans.sources],
+            }
         )
         return
     sys.stdout.write("\n\n")

@@ -142,7 +142,9 @@ def fit_prompt(
         toks = backend.tokenize(last.text, add_bos=False, special=False)
         keep = len(toks) - (n - budget) - 8
         if keep >= MIN_SOURCE_TOKENS:  # shorten the last source rather than lose it
-            chosen.append(Source(last.number, last.hit, backend.detokenize(toks[:keep]).rstrip() + " …"))
+            chosen.append(
+                Source(last.number, last.hit, backend.detokenize(toks[:keep]).rstrip() + " …")
+            )
     return FittedPrompt(
         tuple(msgs), tuple(chosen), n, n_ctx, len(hits) - len(chosen), dropped_turns
     )

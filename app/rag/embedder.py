@@ -150,19 +150,22 @@ class Reranker:
         self._model: Any = None
         self._lock = threading.Lock()
 
-    def score(self, query: str, passages: list[str]) -> list[float]:
+    def load(self) -> None:
+        """Load now; raise EmbeddingModelError if the model is missing or broken."""
         with self._lock:
-            if self._model is None:
-                try:
-                    from sentence_transformers import CrossEncoder
+            if self._model is not None:
+                return
+            try:
+                from sentence_transformers import CrossEncoder
 
-                    target = (
-                        str(self.source.local_path) if self.source.local_path else self.model_id
-                    )
-                    self._model = CrossEncoder(target, device="cpu")
-                except Exception as exc:
-                    raise EmbeddingModelError(
-                        f"The reranker {self.model_id} could not be loaded ({exc})."
-                    ) from exc
-            scores = self._model.predict([(query, p) for p in passages], show_progress_bar=False)
+                target = str(self.source.local_path) if self.source.local_path else self.model_id
+                self._model = CrossEncoder(target, device="cpu")
+            except Exception as exc:
+                raise EmbeddingModelError(
+                    f"The reranker {self.model_id} could not be loaded ({exc})."
+                ) from exc
+
+    def score(self, query: str, passages: list[str]) -> list[float]:
+        self.load()
+        scores = self._model.predict([(query, p) for p in passages], show_progress_bar=False)
         return [float(s) for s in scores]

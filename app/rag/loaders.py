@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -65,6 +66,11 @@ def iter_supported_files(paths: list[Path]) -> Iterator[Path]:
 
 
 def _clean(text: str) -> str:
+    # pypdf can return UTF-16 surrogate pairs (math letters) or lone surrogates, which
+    # tokenizers reject: join the pairs, drop the rest; NFKC turns ligatures and math
+    # letters into plain ones so keyword search finds them
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "ignore")
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"-\n(?=[a-z])", "", text)  # re-join words hyphenated at line ends
     text = re.sub(r"[ \t\f\v]+", " ", text)

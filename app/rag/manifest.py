@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.core.errors import CollectionExistsError, CollectionNotFoundError, InvalidRequestError
 from app.rag.types import Chunk, CollectionConfig, DocumentInfo
@@ -133,7 +134,7 @@ class Manifest:
                 raise
             self._db.execute("COMMIT")
 
-    def _q(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
+    def _q(self, sql: str, args: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, args).fetchall()
 
@@ -160,9 +161,9 @@ class Manifest:
             )
         return self.collection(name)
 
-    def _row(self, r: tuple[object, ...]) -> CollectionRow:
-        cfg = CollectionConfig(str(r[2]), int(r[3]), int(r[4]))  # type: ignore[call-overload]
-        return CollectionRow(int(r[0]), str(r[1]), cfg, float(r[5]))  # type: ignore[arg-type]
+    def _row(self, r: tuple[Any, ...]) -> CollectionRow:
+        cfg = CollectionConfig(str(r[2]), int(r[3]), int(r[4]))
+        return CollectionRow(int(r[0]), str(r[1]), cfg, float(r[5]))
 
     def find_collection(self, name: str) -> CollectionRow | None:
         rows = self._q("SELECT * FROM collections WHERE name=?", (name,))
@@ -202,21 +203,21 @@ class Manifest:
             "FROM documents WHERE collection_id=?",
             (coll.id,),
         )[0]
-        return int(r[0]), int(r[1]), int(r[2]), int(r[3])  # type: ignore[call-overload]
+        return int(r[0]), int(r[1]), int(r[2]), int(r[3])
 
     # ------------------------------------------------------------ documents
-    def _doc(self, coll: CollectionRow, r: tuple[object, ...]) -> DocumentInfo:
+    def _doc(self, coll: CollectionRow, r: tuple[Any, ...]) -> DocumentInfo:
         return DocumentInfo(
             id=str(r[1]),
             collection=coll.name,
             path=str(r[2]),
             name=str(r[3]),
-            state=str(r[4]),  # type: ignore[arg-type]
-            pages=int(r[5]),  # type: ignore[call-overload]
-            chunks=int(r[6]),  # type: ignore[call-overload]
+            state=r[4],
+            pages=int(r[5]),
+            chunks=int(r[6]),
             skipped_pages=tuple(json.loads(str(r[7]))),
-            size_bytes=int(r[8]),  # type: ignore[call-overload]
-            added_at=float(r[9]),  # type: ignore[arg-type]
+            size_bytes=int(r[8]),
+            added_at=float(r[9]),
         )
 
     def documents(
@@ -311,7 +312,7 @@ class Manifest:
             db.execute("DELETE FROM documents WHERE collection_id=? AND id=?", (coll.id, doc_id))
 
     def keyword_count(self, coll: CollectionRow) -> int:
-        return int(self._q(f"SELECT COUNT(*) FROM {coll.fts_table}")[0][0])  # type: ignore[call-overload]
+        return int(self._q(f"SELECT COUNT(*) FROM {coll.fts_table}")[0][0])
 
     # ------------------------------------------------------------ keyword search
     def keyword_search(
@@ -333,6 +334,6 @@ class Manifest:
         return [
             KeywordRow(
                 str(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]), str(r[5]), -float(r[6])
-            )  # type: ignore[call-overload, arg-type]
+            )
             for r in rows
         ]

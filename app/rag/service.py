@@ -7,6 +7,7 @@ and see every document whose indexing has finished.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.core.errors import InvalidRequestError, NoModelLoadedError, RagError
+from app.core.errors import EmbeddingModelError, InvalidRequestError, NoModelLoadedError, RagError
 from app.core.paths import DataPaths, default_paths
 from app.core.settings import RagSettings
 from app.rag.answer import NO_ANSWER, fit_prompt, make_request, parse_citations
@@ -57,6 +58,23 @@ class RagAnswer:
         return parse_citations(self.handle.result().text if text is None else text, self.sources)
 
 
+log = logging.getLogger(__name__)
+
+RAG_MODEL_PREFIX = "rag:"
+
+
+def parse_rag_model(model: str) -> list[str] | None:
+    """``"rag:notes"`` or ``"rag:notes,manuals"`` -> collection names; None for other model names.
+
+    The server routes such OpenAI/Ollama model names to :meth:`RagService.answer_stream`."""
+    if not model.startswith(RAG_MODEL_PREFIX):
+        return None
+    names = [n.strip() for n in model[len(RAG_MODEL_PREFIX) :].split(",") if n.strip()]
+    if not names:
+        raise InvalidRequestError("Name a collection after 'rag:', like 'rag:notes'.")
+    return names
+
+
 class RagService:
     def __init__(
         self,
@@ -75,6 +93,7 @@ class RagService:
         self.vectors = VectorStore(root / "chroma", self.settings.chroma_url)
         self._embedders: dict[str, Embedder] = embedders if embedders is not None else {}
         self._reranker: Reranker | None = None
+        self._reranker_failed = False
         self._lock = threading.Lock()
         self._recovered: set[int] = set()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hearth-rag-ingest")
@@ -218,6 +237,10 @@ class RagService:
         self._pool.submit(work)
         return job
 
+    def active_jobs(self) -> list[IngestJob]:
+        """Ingestions queued or running (for a GUI's activity list)."""
+        return [j for j in self._jobs if not j.done]
+
     def pending(self, collection: str) -> list[DocumentInfo]:
         """Documents whose indexing was interrupted (by a crash, a kill or a cancel)."""
         return self.manifest.documents(self._coll(collection), ("indexing",))
@@ -253,13 +276,24 @@ class RagService:
             self.remote,
         )
 
-    def reranker(self) -> Reranker | None:
-        if not self.settings.reranker_model:
+    def reranker(self, required: bool = False) -> Reranker | None:
+        """The configured cross-encoder, loaded; None when none is set or (unless
+        ``required``) when it cannot be loaded: reranking is an extra, never a requirement."""
+        if not self.settings.reranker_model or (self._reranker_failed and not required):
             return None
         with self._lock:
             if self._reranker is None:
                 self._reranker = Reranker(self.settings.reranker_model)
-            return self._reranker
+            rr = self._reranker
+        try:
+            rr.load()
+        except EmbeddingModelError:
+            if required:
+                raise
+            log.warning("reranker %s unavailable; searching without it", rr.model_id)
+            self._reranker_failed = True
+            return None
+        return rr
 
     def search(
         self,
@@ -279,7 +313,7 @@ class RagService:
             raise InvalidRequestError("Name at least one collection to search.")
         k = k or self.settings.top_k
         mode = mode or self.settings.mode
-        rr = self.reranker() if rerank is not False else None
+        rr = self.reranker(required=bool(rerank)) if rerank is not False else None
         if rerank and rr is None:
             raise RagError(
                 "No reranker model is set.", hint="Set rag.reranker_model in the settings."
@@ -367,4 +401,4 @@ def _canned(
     return h
 
 
-__all__ = ["NO_ANSWER", "RagAnswer", "RagService"]
+__all__ = ["NO_ANSWER", "RAG_MODEL_PREFIX", "RagAnswer", "RagService", "parse_rag_model"]

@@ -86,6 +86,10 @@ class Generation:
         return exc
 
     async def _next(self) -> Event:
+        try:  # events already waiting (a fast model, a slow client): no timer, no task
+            return self._queue.get_nowait()
+        except asyncio.QueueEmpty:
+            pass
         while True:
             try:
                 return await asyncio.wait_for(self._queue.get(), DISCONNECT_POLL_S)
@@ -110,6 +114,11 @@ class Generation:
             raise
         if isinstance(ev, Failed):
             raise self._error(ev.error)
+        load_error = self.target.load_error()
+        if load_error is not None:
+            # the swap failed and the engine kept the previous model: do not answer with it
+            self.handle.cancel()
+            raise load_error
         self._first = ev
 
     async def events(self) -> AsyncIterator[TextDelta | GenerationResult]:

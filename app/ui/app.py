@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +28,10 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Hearth")
     app.setOrganizationName("Hearth")
     app.setApplicationDisplayName("Hearth")
+    if not app.property("hearth_translators"):
+        from app.ui.i18n import install_translators
+
+        install_translators(app)
     icon = theme.RESOURCES / "icons" / "hearth.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -53,7 +57,9 @@ def run_app(argv: list[str] | None = None) -> int:
     except HearthError as exc:  # e.g. a damaged chat database: say so in a window, not a traceback
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, "Hearth cannot start", str(exc))
+        QMessageBox.critical(
+            None, QCoreApplication.translate("App", "Hearth cannot start"), str(exc)
+        )
         return 1
     win = build_window(services)
     win.show()

@@ -78,26 +78,28 @@ class FirstRunPage(QWidget):
         self.relay.progressed.connect(self._on_relay_progressed)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
-        title = QLabel("Welcome to Hearth")
+        title = QLabel(self.tr("Welcome to Hearth"))
         title.setObjectName("PageTitle")
         outer.addWidget(title)
         sub = QLabel(
-            "Chat with AI models that run entirely on this computer. Nothing you type leaves it."
+            self.tr(
+                "Chat with AI models that run entirely on this computer. Nothing you type leaves it."
+            )
         )
         sub.setWordWrap(True)
         outer.addWidget(sub)
-        self.hw_card, hw_lay = self._card("This computer")
-        self.hw_label = QLabel("Looking at your hardware…")
+        self.hw_card, hw_lay = self._card(self.tr("This computer"))
+        self.hw_label = QLabel(self.tr("Looking at your hardware…"))
         self.hw_label.setTextFormat(Qt.TextFormat.RichText)
         hw_lay.addWidget(self.hw_label)
         outer.addWidget(self.hw_card)
-        self.rec_card, rec_lay = self._card("Recommended first model")
-        self.rec_label = QLabel("Choosing a model that fits…")
+        self.rec_card, rec_lay = self._card(self.tr("Recommended first model"))
+        self.rec_label = QLabel(self.tr("Choosing a model that fits…"))
         self.rec_label.setWordWrap(True)
         self.rec_label.setTextFormat(Qt.TextFormat.RichText)
         rec_lay.addWidget(self.rec_label)
         row = QHBoxLayout()
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(self.tr("Download"))
         self.download_button.setEnabled(False)
         self.download_button.clicked.connect(self.start_download)
         row.addWidget(self.download_button)
@@ -108,7 +110,7 @@ class FirstRunPage(QWidget):
         row.addWidget(self.progress, 1)
         self._spacer = QWidget()
         row.addWidget(self._spacer, 1)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_download)
         self.cancel_button.hide()
         row.addWidget(self.cancel_button)
@@ -117,19 +119,21 @@ class FirstRunPage(QWidget):
         self.progress_label.setObjectName("Muted")
         rec_lay.addWidget(self.progress_label)
         outer.addWidget(self.rec_card)
-        self.disk_card, disk_lay = self._card("Already have a model?")
+        self.disk_card, disk_lay = self._card(self.tr("Already have a model?"))
         self.disk_label = QLabel(
-            "Drag a <b>.gguf</b> file onto this window, or choose one from disk. "
-            f"Files you put in <code>{services.paths.models_dir}</code> appear in your library."
+            self.tr(
+                "Drag a <b>.gguf</b> file onto this window, or choose one from disk. Files you put in <code>%s</code> appear in your library."
+            )
+            % (services.paths.models_dir,)
         )
         self.disk_label.setWordWrap(True)
         disk_lay.addWidget(self.disk_label)
         drow = QHBoxLayout()
-        open_button = QPushButton("Choose a GGUF file…")
+        open_button = QPushButton(self.tr("Choose a GGUF file…"))
         open_button.clicked.connect(self.open_file_requested)
         drow.addWidget(open_button)
         drow.addStretch(1)
-        skip = QPushButton("Skip for now")
+        skip = QPushButton(self.tr("Skip for now"))
         skip.clicked.connect(self.skipped)
         drow.addWidget(skip)
         disk_lay.addLayout(drow)
@@ -170,10 +174,23 @@ class FirstRunPage(QWidget):
         self.hw_label.setText(hardware_text(hw, self.services.backend))
         m = choice.model
         self.rec_label.setText(
-            f"<b>{m.name}</b> ({m.parameters}, {m.quant}, {m.size_bytes / 2**30:.1f} GB) — {m.why}<br>"
-            f"<span>{choice.fit.summary}</span><br><span>From {m.repo} · license {m.license}</span>"
+            self.tr(
+                "<b>%s</b> (%s, %s, %s GB) — %s<br><span>%s</span><br><span>From %s · license %s</span>"
+            )
+            % (
+                m.name,
+                m.parameters,
+                m.quant,
+                format(m.size_bytes / 2**30, ".1f"),
+                m.why,
+                choice.fit.summary,
+                m.repo,
+                m.license,
+            )
         )
-        self.download_button.setText(f"Download {m.name} ({m.size_bytes / 2**30:.1f} GB)")
+        self.download_button.setText(
+            self.tr("Download %s (%s GB)") % (m.name, format(m.size_bytes / 2**30, ".1f"))
+        )
         self.download_button.setEnabled(online)
         if not online:
             self.set_offline()
@@ -187,23 +204,17 @@ class FirstRunPage(QWidget):
 
     def set_offline(self) -> None:
         self.progress_label.setText(
-            "You appear to be offline, so Hearth cannot download a model now. "
-            "Copy a .gguf file onto this computer (from a USB stick or another machine), then drag it onto "
-            "this window or use “Choose a GGUF file…” below."
+            self.tr(
+                "You appear to be offline, so Hearth cannot download a model now. Copy a .gguf file onto this computer (from a USB stick or another machine), then drag it onto this window or use “Choose a GGUF file…” below."
+            )
         )
         self.progress_label.setWordWrap(True)
 
     # ---------------------------------------------------------------- download
     def _manager(self) -> Any:
+        """The application's DownloadManager, so the Models page's queue shows this download too."""
         if self.manager is None:
-            from app.models.downloads import DownloadManager
-            from app.models.hub import HubClient
-            from app.models.library import ModelLibrary
-
-            lib = ModelLibrary.from_settings(self.services.paths)
-            self.manager = DownloadManager(
-                self.services.paths, lib, HubClient(self.services.settings.models.hf_endpoint)
-            )
+            self.manager = self.services.downloads
             self.manager.subscribe(self.relay.progressed.emit)
         return self.manager
 
@@ -216,7 +227,7 @@ class FirstRunPage(QWidget):
         self.progress.show()
         self.progress.setValue(0)
         self.cancel_button.show()
-        self.progress_label.setText("Starting the download…")
+        self.progress_label.setText(self.tr("Starting the download…"))
         run_op(
             lambda: self._manager().pull(m.repo, filename=m.file),
             self._on_pull_succeeded,
@@ -247,15 +258,15 @@ class FirstRunPage(QWidget):
         state = getattr(p.state, "value", p.state)
         if state == "done":
             self._reset_download()
-            self.progress_label.setText("Downloaded. Loading it…")
+            self.progress_label.setText(self.tr("Downloaded. Loading it…"))
             ref = p.entry.name if p.entry is not None else None
             if ref:
                 self.model_ready.emit(ref)
         elif state == "cancelled":
             self._reset_download()
-            self.progress_label.setText("Download cancelled.")
+            self.progress_label.setText(self.tr("Download cancelled."))
         elif state == "failed":
             self._reset_download()
-            self.progress_label.setText(p.error or "The download failed.")
+            self.progress_label.setText(p.error or self.tr("The download failed."))
         else:
             self.progress_label.setText(f"{p.phase.capitalize()} · {format_progress(p)}")

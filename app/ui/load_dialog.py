@@ -50,7 +50,7 @@ class LoadModelDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Load {path.name}")
+        self.setWindowTitle(self.tr("Load %s") % (path.name,))
         self.setMinimumWidth(520)
         self.path = path
         self.base = base
@@ -61,7 +61,7 @@ class LoadModelDialog(QDialog):
         self.title = QLabel(path.name)
         self.title.setObjectName("CardTitle")
         lay.addWidget(self.title)
-        self.details = QLabel("Reading the model…")
+        self.details = QLabel(self.tr("Reading the model…"))
         self.details.setObjectName("Muted")
         self.details.setWordWrap(True)
         lay.addWidget(self.details)
@@ -69,31 +69,36 @@ class LoadModelDialog(QDialog):
         gl = QHBoxLayout()
         self.gpu_slider = QSlider(Qt.Orientation.Horizontal)
         self.gpu_slider.setRange(0, 0)
+        self.gpu_slider.setAccessibleName(self.tr("GPU layers"))
+        self.gpu_slider.setAccessibleDescription(
+            self.tr("How many of the model's layers run on the graphics card")
+        )
         self.gpu_value = QLabel("0")
         self.gpu_value.setMinimumWidth(70)
         gl.addWidget(self.gpu_slider, 1)
         gl.addWidget(self.gpu_value)
-        form.addRow("GPU layers", gl)
+        form.addRow(self.tr("GPU layers"), gl)
         self.ctx = QComboBox()
         self.ctx.setEditable(True)
-        form.addRow("Context size", self.ctx)
+        self.ctx.setAccessibleName(self.tr("Context size"))
+        form.addRow(self.tr("Context size"), self.ctx)
         self.flash = QComboBox()
-        self.flash.addItem("Auto", None)
-        self.flash.addItem("On", True)
-        self.flash.addItem("Off", False)
+        self.flash.addItem(self.tr("Auto"), None)
+        self.flash.addItem(self.tr("On"), True)
+        self.flash.addItem(self.tr("Off"), False)
         self.flash.setCurrentIndex(self.flash.findData(base.flash_attn))
-        form.addRow("Flash attention", self.flash)
+        form.addRow(self.tr("Flash attention"), self.flash)
         self.kv = QComboBox()
         for k in KV_TYPES:
             self.kv.addItem({"f16": "f16 (best quality)", "q8_0": "q8_0 (half the memory)",
                              "q4_0": "q4_0 (quarter)"}[k], k)  # fmt: skip
         self.kv.setCurrentIndex(max(0, self.kv.findData(base.kv_type)))
-        form.addRow("KV cache", self.kv)
+        form.addRow(self.tr("KV cache"), self.kv)
         self.threads = QSpinBox()
         self.threads.setRange(1, max(1, (hardware.logical_cores if hardware else 64)))
         self.threads.setValue(base.n_threads or default_threads())
-        form.addRow("CPU threads", self.threads)
-        self.remember = QCheckBox("Use these settings as the default for new loads")
+        form.addRow(self.tr("CPU threads"), self.threads)
+        self.remember = QCheckBox(self.tr("Use these settings as the default for new loads"))
         form.addRow("", self.remember)
         lay.addLayout(form)
         self.ram_bar, self.ram_label = QProgressBar(), QLabel()
@@ -136,8 +141,14 @@ class LoadModelDialog(QDialog):
         self.info, self.hw = value
         info = self.info
         self.details.setText(
-            f"{info.architecture} · {info.parameter_label} · {info.quantization} · "
-            f"{info.size_bytes / fit.GIB:.2f} GiB · trained context {info.context_length or 0:,} tokens"
+            self.tr("%s · %s · %s · %s GiB · trained context %s tokens")
+            % (
+                info.architecture,
+                info.parameter_label,
+                info.quantization,
+                format(info.size_bytes / fit.GIB, ".2f"),
+                format(info.context_length or 0, ","),
+            )
         )
         self.gpu_slider.setRange(0, info.block_count + 1 if self.hw.gpus else 0)
         self.gpu_slider.setEnabled(bool(self.hw.gpus))
@@ -160,7 +171,7 @@ class LoadModelDialog(QDialog):
 
     def _on_read_failed(self, exc: BaseException) -> None:
         self.details.setText(one_line(exc))
-        self.verdict.setText("This file cannot be loaded.")
+        self.verdict.setText(self.tr("This file cannot be loaded."))
 
     def n_ctx(self) -> int:
         try:
@@ -194,7 +205,9 @@ class LoadModelDialog(QDialog):
         text = est.summary()
         if not ok:
             text += " Try fewer GPU layers, a smaller context, a quantized KV cache, or a smaller quant."
-        self.verdict.setText(f'<span style="color:{color}; font-weight:600;">{text}</span>')
+        self.verdict.setText(
+            self.tr('<span style="color:%s; font-weight:600;">%s</span>') % (color, text)
+        )
 
     def options(self) -> LoadOptions:
         return LoadOptions(

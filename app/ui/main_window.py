@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
 
             models = ModelsPage(self.services)
             models.load_requested.connect(self._on_models_page_load_requested)
+            models.library.changed.connect(lambda: self.chat_page.model_bar.refresh_catalog())
             return models
         if name == "Server":
             from app.ui.server.page import ServerPage
@@ -166,8 +167,12 @@ class MainWindow(QMainWindow):
         raise KeyError(name)
 
     def _model_name(self) -> str | None:
-        lm = self.models.current
-        return self.models.current_ref if lm is None else (self.models.current_ref or lm.name)
+        """What API clients call the chat's model: its library name when it has one."""
+        ref = self.models.current_ref
+        if ref and ref.endswith(".gguf"):
+            entry = next((e for e in self.services.library.entries() if e.path == ref), None)
+            return entry.name if entry is not None else ref
+        return ref
 
     # ----------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -212,11 +217,20 @@ class MainWindow(QMainWindow):
         act("Ctrl+N", self._on_new_chat, self.tr("New chat"))
         act("Esc", self.chat_page.stop, self.tr("Stop the reply"))
         act("Ctrl+O", self.open_model_file, self.tr("Open a model file"))
-        act("Ctrl+,", lambda: self.show_page("Settings"), self.tr("Settings"))
-        act("Ctrl+L", self.chat_page.composer.edit.setFocus, self.tr("Go to the message box"))
+        act("Ctrl+,", lambda _=False: self.show_page("Settings"), self.tr("Settings"))
+        act(
+            "Ctrl+L",
+            lambda _=False: self.chat_page.composer.edit.setFocus(),
+            self.tr("Go to the message box"),
+        )
+        act("Ctrl+F", self.focus_page_search, self.tr("Search on this page"))
         act("F6", self._cycle_focus_region, self.tr("Move between the sidebar and the page"))
         for i, name in enumerate(PAGES, start=1):
-            act(f"Ctrl+{i}", lambda n=name: self.show_page(n), self.tr("Show %s") % page_title(name))
+            act(
+                f"Ctrl+{i}",
+                lambda _=False, n=name: self.show_page(n),
+                self.tr("Show %s") % page_title(name),
+            )
 
     # -------------------------------------------------------------- navigation
     def show_page(self, name: str) -> None:
@@ -247,6 +261,20 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             self.first_run_page.start()
 
+    def focus_page_search(self) -> None:
+        """Ctrl+F: the current page's search box (chats, Discover, a collection)."""
+        page = self.stack.currentWidget()
+        if page is self.chat_page:
+            self.chat_page.list.focus_search()
+            return
+        if page is self.pages.get("Models"):
+            page.tabs.setCurrentWidget(page.discover)  # type: ignore[attr-defined]
+            page = page.discover  # type: ignore[attr-defined]
+        box = getattr(page, "search", None)
+        if box is not None:
+            box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            box.selectAll()
+
     def focus_search(self) -> None:
         self.show_page("Chats")
         self.chat_page.list.focus_search()
@@ -261,7 +289,11 @@ class MainWindow(QMainWindow):
         page = self.page(PAGES[row])
         self.stack.setCurrentIndex(row)
         starter = getattr(page, "start", None)
-        if starter is not None and page is not self.chat_page and PAGES[row] in ("Models", "Documents", "Personas"):
+        if (
+            starter is not None
+            and page is not self.chat_page
+            and PAGES[row] in ("Models", "Documents", "Personas")
+        ):
             starter()
 
     def _on_models_page_load_requested(self, name: str) -> None:
@@ -278,6 +310,7 @@ class MainWindow(QMainWindow):
         persona = self.services.personas.find(name)
         if persona is not None and persona.persona.collections:
             self.chat_page.set_collections(list(persona.persona.collections))
+        self.chat_page.model_bar.kinds[name] = "persona"
         self.chat_page.model_bar.refresh_catalog([name])
         self.chat_page.model_bar.select(name)
         self.chat_page._on_model_bar_model_chosen(name)
@@ -331,7 +364,9 @@ class MainWindow(QMainWindow):
     def open_load_dialog(self, name: str) -> None:
         name = name or self.models.current_ref or ""
         if not name:
-            self.chat_page.banner.show_message(self.tr("Choose a model in the list first."), timeout_ms=6000)
+            self.chat_page.banner.show_message(
+                self.tr("Choose a model in the list first."), timeout_ms=6000
+            )
             return
 
         def resolve() -> Any:

@@ -135,7 +135,7 @@ class ModelController(QObject):
 
     def _on_relay_load_failed(self, exc: BaseException) -> None:
         self.loading = None
-        self.last_error = "Loading stopped." if self._cancel else one_line(exc)
+        self.last_error = self.tr("Loading stopped.") if self._cancel else one_line(exc)
         self.load_failed.emit(self.last_error)
 
     def _on_relay_model_unloaded(self) -> None:

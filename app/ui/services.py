@@ -6,6 +6,7 @@ built on first use, so the window still opens without importing chromadb or torc
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,8 @@ class AppServices:
     _downloads: DownloadManager | None = None
     _rag: RagService | None = None
     _personas: PersonaStore | None = None
+    # the lazy services are first asked for from worker threads (run_op); build each once
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
     def create(cls, paths: DataPaths | None = None) -> AppServices:
@@ -67,44 +70,51 @@ class AppServices:
     # ------------------------------------------------------------ lazily built services
     @property
     def library(self) -> ModelLibrary:
-        if self._library is None:
-            from app.models.library import ModelLibrary
+        with self._lock:
+            if self._library is None:
+                from app.models.library import ModelLibrary
 
-            self._library = ModelLibrary(
-                self.paths, [Path(f) for f in self.settings.models.folders]
-            )
-        return self._library
+                folders = [Path(f) for f in self.settings.models.folders]
+                self._library = ModelLibrary(self.paths, folders)
+            return self._library
 
     @property
     def hub(self) -> HubClient:
-        if self._hub is None:
-            from app.models.hub import HubClient
+        with self._lock:
+            if self._hub is None:
+                from app.models.hub import HubClient
 
-            self._hub = HubClient(self.settings.models.hf_endpoint)
-        return self._hub
+                self._hub = HubClient(self.settings.models.hf_endpoint)
+            return self._hub
 
     @property
     def downloads(self) -> DownloadManager:
-        if self._downloads is None:
-            from app.models.downloads import DownloadManager
+        with self._lock:
+            if self._downloads is None:
+                from app.models.downloads import DownloadManager
 
-            m = self.settings.models
-            self._downloads = DownloadManager(
-                self.paths,
-                self.library,
-                self.hub,
-                keep_free_bytes=int(m.keep_free_gb * 1e9),
-                parallel=m.parallel_downloads,
-            )
-        return self._downloads
+                m = self.settings.models
+                self._downloads = DownloadManager(
+                    self.paths,
+                    self.library,
+                    self.hub,
+                    keep_free_bytes=int(m.keep_free_gb * 1e9),
+                    parallel=m.parallel_downloads,
+                )
+            return self._downloads
 
     @property
     def rag(self) -> RagService:
-        if self._rag is None:
-            from app.rag.service import RagService
+        with self._lock:
+            if self._rag is None:
+                # numpy first, whole: another thread (the hardware probe, a model load) may be
+                # importing it, and chromadb's own import order would then meet it half-built
+                import numpy  # noqa: F401
 
-            self._rag = RagService(self.paths, self.settings.rag, embedders=self.embedders)
-        return self._rag
+                from app.rag.service import RagService
+
+                self._rag = RagService(self.paths, self.settings.rag, embedders=self.embedders)
+            return self._rag
 
     @property
     def has_rag(self) -> bool:
@@ -112,11 +122,12 @@ class AppServices:
 
     @property
     def personas(self) -> PersonaStore:
-        if self._personas is None:
-            from app.personas.store import PersonaStore
+        with self._lock:
+            if self._personas is None:
+                from app.personas.store import PersonaStore
 
-            self._personas = PersonaStore(self.paths.personas_dir)
-        return self._personas
+                self._personas = PersonaStore(self.paths.personas_dir)
+            return self._personas
 
     def save_settings(self) -> None:
         self.settings_store.save(self.settings)

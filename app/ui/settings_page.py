@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,12 +32,12 @@ from app.core.settings import Settings
 from app.ui.errors import one_line
 from app.ui.services import AppServices
 
-SECTIONS = [("ui", "Appearance"), ("engine", "Engine defaults"), ("models", "Models"),
-            ("server", "Local server"), ("rag", "Documents")]  # fmt: skip
+SECTIONS = [("ui", QT_TRANSLATE_NOOP("Settings", "Appearance")), ("engine", QT_TRANSLATE_NOOP("Settings", "Engine defaults")), ("models", QT_TRANSLATE_NOOP("Settings", "Models")),
+            ("server", QT_TRANSLATE_NOOP("Settings", "Local server")), ("rag", QT_TRANSLATE_NOOP("Settings", "Documents"))]  # fmt: skip
 HIDDEN = {("ui", "first_run_done"), ("models", "last_model")}
-LABELS = {"n_ctx": "Context size", "gpu_layers": "GPU layers", "n_threads": "CPU threads", "kv_type": "KV cache type",
-          "flash_attn": "Flash attention", "hf_endpoint": "Hugging Face address", "top_k": "Passages per question",
-          "font_scale": "Text size", "use_mmap": "Memory-map model files", "use_mlock": "Lock model in RAM"}  # fmt: skip
+LABELS = {"n_ctx": QT_TRANSLATE_NOOP("Settings", "Context size"), "gpu_layers": QT_TRANSLATE_NOOP("Settings", "GPU layers"), "n_threads": QT_TRANSLATE_NOOP("Settings", "CPU threads"), "kv_type": QT_TRANSLATE_NOOP("Settings", "KV cache type"),
+          "flash_attn": QT_TRANSLATE_NOOP("Settings", "Flash attention"), "hf_endpoint": QT_TRANSLATE_NOOP("Settings", "Hugging Face address"), "top_k": QT_TRANSLATE_NOOP("Settings", "Passages per question"),
+          "font_scale": QT_TRANSLATE_NOOP("Settings", "Text size"), "use_mmap": QT_TRANSLATE_NOOP("Settings", "Memory-map model files"), "use_mlock": QT_TRANSLATE_NOOP("Settings", "Lock model in RAM")}  # fmt: skip
 
 
 def _bounds(field: Any) -> tuple[float | None, float | None]:
@@ -75,19 +75,23 @@ class _Row:
                 low - 1 if self.optional else low, int(hi) if hi is not None else 1_000_000
             )
             if self.optional:
-                self.widget.setSpecialValueText("Auto")
+                self.widget.setSpecialValueText(QCoreApplication.translate("SettingsPage", "Auto"))
         elif base is float:
             self.kind, self.widget = "float", QDoubleSpinBox()
             self.widget.setRange(lo if lo is not None else 0.0, hi if hi is not None else 100.0)
             self.widget.setSingleStep(0.1)
         elif get_origin(base) is list:
             self.kind, self.widget = "list", QLineEdit()
-            self.widget.setPlaceholderText("separate entries with ;")
+            self.widget.setPlaceholderText(
+                QCoreApplication.translate("SettingsPage", "separate entries with ;")
+            )
         else:
             self.kind, self.widget = "str", QLineEdit()
             if self.optional:
-                self.widget.setPlaceholderText("(default)")
-        self.widget.setToolTip(field.description or "")
+                self.widget.setPlaceholderText(
+                    QCoreApplication.translate("SettingsPage", "(default)")
+                )
+        self.widget.setToolTip(QCoreApplication.translate("Settings", field.description or ""))
 
     def set(self, value: Any) -> None:
         w = self.widget
@@ -128,7 +132,7 @@ class SettingsPage(QWidget):
         super().__init__()
         self.services = services
         outer = QVBoxLayout(self)
-        title = QLabel("Settings")
+        title = QLabel(self.tr("Settings"))
         title.setObjectName("PageTitle")
         outer.addWidget(title)
         scroll = QScrollArea()
@@ -137,7 +141,7 @@ class SettingsPage(QWidget):
         lay = QVBoxLayout(inner)
         self.rows: dict[tuple[str, str], _Row] = {}
         for section, label in SECTIONS:
-            box = QGroupBox(label)
+            box = QGroupBox(QCoreApplication.translate("Settings", label))
             form = QFormLayout(box)
             model = type(getattr(services.settings, section))
             for name, field in model.model_fields.items():
@@ -145,29 +149,34 @@ class SettingsPage(QWidget):
                     continue
                 row = _Row(field)
                 self.rows[(section, name)] = row
-                help_text = QLabel(field.description or "")
+                help_text = QLabel(QCoreApplication.translate("Settings", field.description or ""))
                 help_text.setObjectName("Muted")
                 help_text.setWordWrap(True)
                 cell = QVBoxLayout()
                 cell.setSpacing(0)
                 cell.addWidget(row.widget)
                 cell.addWidget(help_text)
-                form.addRow(LABELS.get(name, name.replace("_", " ").capitalize()), cell)
+                form.addRow(
+                    QCoreApplication.translate(
+                        "Settings", LABELS.get(name, name.replace("_", " ").capitalize())
+                    ),
+                    cell,
+                )
             lay.addWidget(box)
         lay.addStretch(1)
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         bottom = QHBoxLayout()
-        self.status = QLabel(f"Saved in {services.settings_store.path}")
+        self.status = QLabel(self.tr("Saved in %s") % (services.settings_store.path,))
         self.status.setObjectName("Muted")
         bottom.addWidget(self.status, 1)
-        guide = QPushButton("Show the welcome guide")
+        guide = QPushButton(self.tr("Show the welcome guide"))
         guide.clicked.connect(self.first_run_requested)
         bottom.addWidget(guide)
-        revert = QPushButton("Revert")
+        revert = QPushButton(self.tr("Revert"))
         revert.clicked.connect(self.load)
         bottom.addWidget(revert)
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         bottom.addWidget(self.save_button)
@@ -190,6 +199,6 @@ class SettingsPage(QWidget):
             self.status.setText(one_line(exc))
             return False
         self.services.settings = new
-        self.status.setText("Saved.")
+        self.status.setText(self.tr("Saved."))
         self.settings_saved.emit(new)
         return True

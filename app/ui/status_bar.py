@@ -11,17 +11,17 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 class HearthStatusBar(QStatusBar):
     def __init__(self) -> None:
         super().__init__()
-        self.model = QLabel("No model loaded")
-        self.backend = QLabel("Backend: …")
-        self.memory = QLabel("Memory: …")
-        self.speed = QLabel("Last reply: –")
-        self.server = QLabel("Server: off")
+        self.model = QLabel(self.tr("No model loaded"))
+        self.backend = QLabel(self.tr("Backend: …"))
+        self.memory = QLabel(self.tr("Memory: …"))
+        self.speed = QLabel(self.tr("Last reply: –"))
+        self.server = QLabel(self.tr("Server: off"))
         for w in (self.model, self.backend, self.memory, self.speed, self.server):
             w.setContentsMargins(8, 0, 8, 0)
             self.addPermanentWidget(w)
-        self.model.setToolTip("The model in memory")
+        self.model.setToolTip(self.tr("The model in memory"))
         self.memory.setToolTip(
-            "Memory used by Hearth (including the model) and by the whole system"
+            self.tr("Memory used by Hearth (including the model) and by the whole system")
         )
         self._proc: Any = None
         self._timer = QTimer(self)
@@ -31,24 +31,32 @@ class HearthStatusBar(QStatusBar):
 
     def set_model(self, lm: Any | None, *, loading: str | None = None) -> None:
         if loading:
-            self.model.setText(f"Loading {loading}…")
+            self.model.setText(self.tr("Loading %s…") % (loading,))
         elif lm is None:
-            self.model.setText("No model loaded")
+            self.model.setText(self.tr("No model loaded"))
         else:
             gpu = f" · {lm.gpu_layers}/{lm.n_layers + 1} layers on GPU" if lm.gpu_layers else ""
-            self.model.setText(f"{lm.name} · {lm.quantization} · {lm.n_ctx:,} ctx{gpu}")
+            self.model.setText(
+                self.tr("%s · %s · %s ctx%s")
+                % (lm.name, lm.quantization, format(lm.n_ctx, ","), gpu)
+            )
             self.set_backend(lm.backend)
 
     def set_backend(self, backend: str | None) -> None:
         names = {"cpu": "CPU", "cuda": "CUDA", "metal": "Metal", "vulkan": "Vulkan", "rocm": "ROCm"}
-        self.backend.setText(f"Backend: {names.get(backend or '', (backend or '…').upper())}")
+        self.backend.setText(
+            self.tr("Backend: %s") % (names.get(backend or "", (backend or "…").upper()),)
+        )
 
     def set_speed(self, result: Any) -> None:
         s = result.stats
-        self.speed.setText(f"Last reply: {s.decode_tok_s:.1f} tok/s · {s.completion_tokens} tokens")
+        self.speed.setText(
+            self.tr("Last reply: %s tok/s · %s tokens")
+            % (format(s.decode_tok_s, ".1f"), s.completion_tokens)
+        )
 
     def set_server_state(self, text: str) -> None:
-        self.server.setText(f"Server: {text}")
+        self.server.setText(self.tr("Server: %s") % (text,))
 
     def update_memory(self) -> None:
         import psutil  # cheap: a /proc read, well under a millisecond
@@ -57,4 +65,7 @@ class HearthStatusBar(QStatusBar):
             self._proc = psutil.Process()
         rss = self._proc.memory_info().rss
         vm = psutil.virtual_memory()
-        self.memory.setText(f"Memory: {rss / 2**30:.2f} GB · system {vm.percent:.0f}% used")
+        self.memory.setText(
+            self.tr("Memory: %s GB · system %s%% used")
+            % (format(rss / 2**30, ".2f"), format(vm.percent, ".0f"))
+        )

@@ -27,6 +27,16 @@ def system_is_dark() -> bool:
     return hints.colorScheme() == Qt.ColorScheme.Dark
 
 
+def high_contrast() -> bool:
+    """The system asks for high contrast (Windows, macOS "Increase contrast", GNOME/KDE)."""
+    style_hints = QGuiApplication.styleHints()  # keep a reference: the hints belong to it
+    try:
+        hints = style_hints.accessibility()
+        return hints.contrastPreference() == Qt.ContrastPreference.HighContrast
+    except (AttributeError, RuntimeError):  # Qt before 6.10, or no platform hints
+        return False
+
+
 def resolve(theme: str) -> str:
     """ "system" becomes "light" or "dark"."""
     if theme in ("light", "dark"):
@@ -57,9 +67,11 @@ def apply(app: QApplication, theme: str, font_scale: float = 1.0) -> str:
     """Apply ``theme`` ("system", "light", "dark"); returns the resolved name."""
     name = resolve(theme)
     app.setStyle("Fusion")
-    app.setPalette(palette(name))
+    contrast = high_contrast()
+    # high contrast: keep the system's own colours; only the layout and focus rules apply
+    app.setPalette(app.style().standardPalette() if contrast else palette(name))
     qss = ""
-    for f in ("base.qss", f"{name}.qss"):
+    for f in ("base.qss",) if contrast else ("base.qss", f"{name}.qss"):
         path = RESOURCES / "styles" / f
         if path.exists():
             qss += path.read_text(encoding="utf-8") + "\n"
@@ -71,6 +83,7 @@ def apply(app: QApplication, theme: str, font_scale: float = 1.0) -> str:
         font.setPointSizeF(base * font_scale)
         app.setFont(font)
     app.setProperty("hearth_dark", name == "dark")
+    app.setProperty("hearth_high_contrast", contrast)
     return name
 
 

@@ -27,7 +27,8 @@ class Banner(QFrame):
         lay.addWidget(self.action)
         close = QToolButton()
         close.setText("✕")
-        close.setToolTip("Dismiss")
+        close.setToolTip(self.tr("Dismiss"))
+        close.setAccessibleName(self.tr("Dismiss"))
         close.clicked.connect(self.hide)
         lay.addWidget(close)
         self._callback: Callable[[], None] | None = None

@@ -3,6 +3,7 @@
 #
 #   bash packaging/linux/build.sh              # what `make package` runs
 #   bash packaging/linux/build.sh --appimage   # also dist/Hearth-<version>-x86_64.AppImage
+#   bash packaging/linux/build.sh --tarball    # also dist/hearth-<version>-linux-x86_64.tar.gz
 #   bash packaging/linux/build.sh --check      # also run the release checks on the bundle
 #
 # Needs .venv/ (make venv). GPU build: `make clean-venv && make venv CMAKE_ARGS="-DGGML_CUDA=on"`
@@ -18,11 +19,13 @@ DIST="$ROOT/dist"
 WORK="$ROOT/build/pyinstaller"
 APPIMAGE=0
 CHECK=0
+TARBALL=0
 for arg in "$@"; do
     case "$arg" in
         --appimage) APPIMAGE=1 ;;
         --check) CHECK=1 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        --tarball) TARBALL=1 ;;
+        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
     esac
 done
@@ -30,6 +33,29 @@ done
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
     echo "build.sh: PyInstaller is missing; installing it into .venv (it is in the dev extra)"
     "$PY" -m pip install --quiet "pyinstaller>=6.10"
+fi
+
+# One build at a time in this checkout (parallel `make test` runs share dist/ and build/).
+mkdir -p "$ROOT/build"
+if command -v flock >/dev/null; then
+    exec 9>"$ROOT/build/.package.lock"
+    flock 9
+fi
+
+if [ "$("$PY" -c 'import torch; print(torch.version.cuda or "")' 2>/dev/null)" != "" ]; then
+    # Linux wheels of torch on PyPI are CUDA builds: ~3 GB of nvidia-* libraries the app
+    # never uses (the embedder runs on the CPU; llama.cpp does the GPU work).
+    echo "build.sh: WARNING: .venv has a CUDA build of torch; the bundle will be ~3 GB larger." >&2
+    echo "  Fix: .venv/bin/pip install --force-reinstall torch==<version> --index-url https://download.pytorch.org/whl/cpu" >&2
+fi
+
+# Qt's X11 and Wayland plugins need a few libraries that are bundled only if the build
+# machine has them; without them the window does not open on a user's minimal system.
+QT_PLATFORMS="$("$PY" -c 'import os, PySide6; print(os.path.join(os.path.dirname(PySide6.__file__), "Qt", "plugins", "platforms"))')"
+missing="$(ldd "$QT_PLATFORMS"/*.so 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' ')"
+if [ -n "$missing" ]; then
+    echo "build.sh: WARNING: Qt platform plugins miss: $missing" >&2
+    echo "  Fix (Debian/Ubuntu): apt install libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libwayland-cursor0" >&2
 fi
 
 VERSION="$("$PY" -c 'import app; print(app.__version__)')"
@@ -49,9 +75,9 @@ INTERNAL="$BUNDLE/_internal"
 echo "==> desktop integration files"
 install -Dm644 packaging/linux/hearth.desktop "$BUNDLE/share/applications/io.hearth.Hearth.desktop"
 install -Dm644 packaging/linux/io.hearth.Hearth.metainfo.xml "$BUNDLE/share/metainfo/io.hearth.Hearth.metainfo.xml"
-cp -r "$ROOT/build/icons/hicolor" "$BUNDLE/share/icons/" 2>/dev/null || {
-    mkdir -p "$BUNDLE/share/icons" && cp -r "$ROOT/build/icons/hicolor" "$BUNDLE/share/icons/"
-}
+rm -rf "$BUNDLE/share/icons"
+mkdir -p "$BUNDLE/share/icons"
+cp -r "$ROOT/build/icons/hicolor" "$BUNDLE/share/icons/"
 install -Dm755 packaging/linux/install.sh "$BUNDLE/install.sh"
 
 echo "==> llama.cpp libraries: identical copies become links"
@@ -75,6 +101,11 @@ end=$(date +%s)
 size_mb=$(du -sm "$BUNDLE" | cut -f1)
 echo "==> dist/hearth: ${size_mb} MB, built in $((end - start)) s (hearth $VERSION)"
 echo "$((end - start)) ${size_mb}" > "$ROOT/build/package-stats.txt"
+
+if [ "$TARBALL" = 1 ]; then
+    tar -C "$DIST" -czf "$DIST/hearth-$VERSION-linux-x86_64.tar.gz" hearth
+    echo "==> dist/hearth-$VERSION-linux-x86_64.tar.gz ($(du -h "$DIST/hearth-$VERSION-linux-x86_64.tar.gz" | cut -f1))"
+fi
 
 if [ "$APPIMAGE" = 1 ]; then
     bash packaging/linux/appimage.sh "$VERSION"

@@ -16,7 +16,8 @@ ln -sf "$HERE/hearth" "$BIN/hearth"
 sed "s|^Exec=hearth|Exec=$HERE/hearth|; s|^TryExec=hearth|TryExec=$HERE/hearth|" \
     "$HERE/share/applications/io.hearth.Hearth.desktop" > "$DATA/applications/io.hearth.Hearth.desktop"
 cp "$HERE/share/metainfo/io.hearth.Hearth.metainfo.xml" "$DATA/metainfo/"
-cp -r "$HERE/share/icons/hicolor" "$DATA/icons/" 2>/dev/null || { mkdir -p "$DATA/icons"; cp -r "$HERE/share/icons/hicolor" "$DATA/icons/"; }
+mkdir -p "$DATA/icons"
+cp -r "$HERE/share/icons/hicolor" "$DATA/icons/"
 command -v update-desktop-database >/dev/null && update-desktop-database -q "$DATA/applications" || true
 command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$DATA/icons/hicolor" || true
 echo "Hearth installed: find it in your applications menu, or run 'hearth' ($BIN must be on PATH)."

@@ -2,9 +2,9 @@
 
 Slow: builds the bundle unless dist/hearth is newer than every file it is made from (set
 ``HEARTH_PACKAGE_REBUILD=1`` to force a build). Then runs the release checks of
-``packaging/check_bundle.py`` (version, doctor, a reply from a tiny GGUF, built-in personas,
-the in-bundle self-test of RAG/server/resources, the window offscreen) and checks that the
-bundle is lean and carries its desktop integration files.
+``packaging/check_bundle.py`` (version, doctor, a reply from a tiny GGUF, ``hearth serve``,
+built-in personas, the in-bundle self-test of RAG/server/resources, the window offscreen) and
+checks that the bundle is lean and carries its desktop integration files.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def test_bundle_runs_cli_rag_server_and_gui(bundle: Path) -> None:
     assert report["version"].endswith(__import__("app").__version__)
     assert report["doctor"]["backend"] == "cpu"
     assert report["run"]["completion_tokens"] > 0
+    assert report["serve"]["usage"]["completion_tokens"] > 0
     assert "analyst" in report["personas"]
     self_test = report["self-test"]
     assert self_test["frozen"] is True

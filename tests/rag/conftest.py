@@ -32,15 +32,26 @@ def rag(hearth_home: Path, embedders: dict[str, object]) -> Iterator[object]:
     from app.core.settings import RagSettings
     from app.rag.service import RagService
 
-    svc = RagService(default_paths(), RagSettings(chunk_tokens=128, chunk_overlap=16), embedders=embedders)  # type: ignore[arg-type]
+    svc = RagService(
+        default_paths(), RagSettings(chunk_tokens=128, chunk_overlap=16), embedders=embedders
+    )  # type: ignore[arg-type]
     yield svc
     svc.close()
 
 
 FACTS = {
-    1: ["Quarterly report of the Northwind Trading company.", "Revenue grew in every region this year."],
-    2: ["The Lisbon warehouse stores olive oil and cork.", "It opened in March and employs forty people."],
-    3: ["The capital expenditure for the solar roof was 2.4 million euros.", "Payback is expected in six years."],
+    1: [
+        "Quarterly report of the Northwind Trading company.",
+        "Revenue grew in every region this year.",
+    ],
+    2: [
+        "The Lisbon warehouse stores olive oil and cork.",
+        "It opened in March and employs forty people.",
+    ],
+    3: [
+        "The capital expenditure for the solar roof was 2.4 million euros.",
+        "Payback is expected in six years.",
+    ],
     4: ["Risks: currency swings, shipping delays and a pending lawsuit about trademark use."],
 }
 
@@ -48,7 +59,9 @@ FACTS = {
 @pytest.fixture
 def report_pdf(tmp_path: Path) -> Path:
     """Four pages with distinct facts, plus page 5 without a text layer."""
-    return write_pdf(tmp_path / "northwind-report.pdf", [FACTS[1], FACTS[2], FACTS[3], FACTS[4], None])
+    return write_pdf(
+        tmp_path / "northwind-report.pdf", [FACTS[1], FACTS[2], FACTS[3], FACTS[4], None]
+    )
 
 
 @pytest.fixture

@@ -31,7 +31,19 @@ def test_docs_add_ls_search_rm(report_pdf: Path, tmp_path: Path) -> None:
     assert [(c["name"], c["documents"]) for c in cols] == [("acme", 1)]
     assert "northwind-report.pdf" in run("docs", "ls", "acme")
 
-    hits = json.loads(run("docs", "search", "acme", "olive oil warehouse", "--k", "2", "--mode", "hybrid", "--json"))
+    hits = json.loads(
+        run(
+            "docs",
+            "search",
+            "acme",
+            "olive oil warehouse",
+            "--k",
+            "2",
+            "--mode",
+            "hybrid",
+            "--json",
+        )
+    )
     assert len(hits) == 2 and set(hits[0]) == {"document", "page", "score", "text"}
     assert (hits[0]["document"], hits[0]["page"]) == ("northwind-report.pdf", 2)
     text = run("docs", "search", "acme", "trademark lawsuit", "--mode", "keyword")
@@ -45,9 +57,31 @@ def test_docs_add_ls_search_rm(report_pdf: Path, tmp_path: Path) -> None:
 
 def test_ask_streams_then_lists_sources(report_pdf: Path, tiny_model: Path) -> None:
     run("docs", "add", "fin", str(report_pdf), "--json")
-    out = json.loads(run("ask", "fin", "What did the solar roof cost?", "--model", str(tiny_model), "-n", "16",
-                         "--ctx", "1024", "--json"))
+    out = json.loads(
+        run(
+            "ask",
+            "fin",
+            "What did the solar roof cost?",
+            "--model",
+            str(tiny_model),
+            "-n",
+            "16",
+            "--ctx",
+            "1024",
+            "--json",
+        )
+    )
     assert out["sources"][0]["page"] == 3 and out["sources"][0]["number"] == 1
     assert isinstance(out["answer"], str) and isinstance(out["citations"], list)
-    text = run("ask", "fin", "What did the solar roof cost?", "--model", str(tiny_model), "-n", "8", "--ctx", "1024")
+    text = run(
+        "ask",
+        "fin",
+        "What did the solar roof cost?",
+        "--model",
+        str(tiny_model),
+        "-n",
+        "8",
+        "--ctx",
+        "1024",
+    )
     assert "[1] northwind-report.pdf, page 3" in text

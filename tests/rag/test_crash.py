@@ -21,13 +21,19 @@ def test_kill_mid_indexing_then_resume(hearth_home: Path, tmp_path: Path, embedd
     folder = tmp_path / "docs"
     folder.mkdir()
     for i in range(10):
-        body = " ".join(f"Section {i}.{j}: shipment {i * 100 + j} left dock {j} on time." for j in range(60))
+        body = " ".join(
+            f"Section {i}.{j}: shipment {i * 100 + j} left dock {j} on time." for j in range(60)
+        )
         (folder / f"log-{i:02d}.txt").write_text(body)
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.rag.ingest_child", str(hearth_home), str(folder)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     killed_at = None
     assert child.stdout is not None
@@ -47,7 +53,9 @@ def test_kill_mid_indexing_then_resume(hearth_home: Path, tmp_path: Path, embedd
     from app.core.paths import default_paths
     from app.core.settings import RagSettings
 
-    with RagService(default_paths(), RagSettings(chunk_tokens=128, chunk_overlap=16), embedders=embedders) as rag:
+    with RagService(
+        default_paths(), RagSettings(chunk_tokens=128, chunk_overlap=16), embedders=embedders
+    ) as rag:
         info = rag.collection("crash")  # opening runs recovery
         coll = rag.manifest.collection("crash")
         ids = rag.vectors.all_ids(coll.chroma_name)
@@ -69,4 +77,7 @@ def test_kill_mid_indexing_then_resume(hearth_home: Path, tmp_path: Path, embedd
         ids = rag.vectors.all_ids(coll.chroma_name)
         assert final.documents == 10 and final.pending == 0
         assert len(ids) == len(set(ids)) == final.chunks == rag.manifest.keyword_count(coll)
-        assert rag.search("crash", "shipment 512 left dock 12", k=1, mode="keyword")[0].document == "log-05.txt"
+        assert (
+            rag.search("crash", "shipment 512 left dock 12", k=1, mode="keyword")[0].document
+            == "log-05.txt"
+        )

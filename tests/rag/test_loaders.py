@@ -59,12 +59,16 @@ def test_text_markdown_html_and_unsupported(tmp_path: Path) -> None:
     assert names == ["a.txt", "b.md", "c.html"]  # folders: supported files only, hidden skipped
 
 
-def test_400_page_pdf_loads_with_every_page_numbered(shared_pdfs: Path, embedders: dict[str, Embedder]) -> None:
+def test_400_page_pdf_loads_with_every_page_numbered(
+    shared_pdfs: Path, embedders: dict[str, Embedder]
+) -> None:
     doc = load_document(shared_pdfs / "long" / "irs-irm-2.3.59_400p.pdf")
     assert doc.page_count == 400
     assert len(doc.pages) + len(doc.skipped_pages) == 400
     emb = next(iter(embedders.values()))
-    chunks = chunk_pages("x" * 64, doc.pages, emb.tokenizer, effective_chunk_tokens(384, emb.max_tokens), 64)
+    chunks = chunk_pages(
+        "x" * 64, doc.pages, emb.tokenizer, effective_chunk_tokens(384, emb.max_tokens), 64
+    )
     assert {c.page for c in chunks} == {p.number for p in doc.pages}
     page_text = {p.number: p.text for p in doc.pages}
     assert all(page_text[c.page][c.start : c.end] == c.text for c in chunks)
@@ -104,3 +108,14 @@ def test_embedding_model_resolution(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(EmbeddingModelError, match="not on this computer"):
         Embedder("hearth-tests/no-such-embedding-model").model  # noqa: B018
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def test_pdf_with_broken_font_map_text_is_chunkable(
+    shared_pdfs: Path, embedders: dict[str, Embedder]
+) -> None:
+    # this paper's extracted text contains lone surrogates, which tokenizers reject
+    doc = load_document(shared_pdfs / "jpcs2022-semeagat_cc-by-3.0.pdf")
+    assert doc.page_count == 12 and all("\ud835" not in p.text for p in doc.pages)
+    emb = next(iter(embedders.values()))
+    chunks = chunk_pages("j" * 64, doc.pages, emb.tokenizer, 254, 64)
+    assert {c.page for c in chunks} == set(range(1, 13))

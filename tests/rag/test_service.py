@@ -23,13 +23,17 @@ def _consistent(rag: RagService, name: str) -> tuple[int, int, int]:
     return len(ids), rag.manifest.keyword_count(coll), sum(ready.values())
 
 
-def test_add_search_cite_pages_and_progress(rag: RagService, report_pdf: Path, tmp_path: Path) -> None:
+def test_add_search_cite_pages_and_progress(
+    rag: RagService, report_pdf: Path, tmp_path: Path
+) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("# Meeting notes\n\nThe board approved the new logo in blue and orange.")
     bad = tmp_path / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n1 0 obj\n<<")
     events: list[IngestProgress] = []
-    report = rag.add("acme", [report_pdf, notes, bad], on_progress=events.append).result(timeout=120)
+    report = rag.add("acme", [report_pdf, notes, bad], on_progress=events.append).result(
+        timeout=120
+    )
 
     assert sorted(Path(p).name for p in report.added) == ["northwind-report.pdf", "notes.md"]
     assert [Path(f.path).name for f in report.failed] == ["broken.pdf"]
@@ -52,7 +56,9 @@ def test_add_search_cite_pages_and_progress(rag: RagService, report_pdf: Path, t
         assert (hits[0].document, hits[0].page) == ("northwind-report.pdf", 3), mode
         assert "2.4 million" in hits[0].text
     hits = rag.search("acme", "warehouse in Lisbon employees", k=2)
-    assert hits[0].page == 2 and hits[0].dense_score is not None and hits[0].keyword_score is not None
+    assert (
+        hits[0].page == 2 and hits[0].dense_score is not None and hits[0].keyword_score is not None
+    )
     only_notes = rag.search("acme", "solar roof cost", k=5, documents=["notes.md"])
     assert {h.document for h in only_notes} == {"notes.md"}
     assert rag.search("acme", "solar roof", k=5, mode="dense", min_score=0.99) == []
@@ -77,7 +83,9 @@ def test_incremental_changed_file_replaces_and_removal_removes_everything(
     docs = rag.documents("hr")
     assert len(docs) == 2 and first_id not in {d.id for d in docs}
     hits = rag.search("hr", "economy class flights", k=5)
-    assert all("economy" not in h.text for h in hits) and any("business class" in h.text for h in hits)
+    assert all("economy" not in h.text for h in hits) and any(
+        "business class" in h.text for h in hits
+    )
     assert _consistent(rag, "hr") == (5, 5, 5)
 
     removed = rag.remove_document("hr", "northwind-report.pdf")
@@ -101,7 +109,9 @@ def test_collection_crud_and_validation(rag: RagService) -> None:
     assert [c.name for c in rag.collections()] == ["team.docs-1"]
 
 
-def test_collections_persist_across_service_instances(rag: RagService, report_pdf: Path, embedders: dict) -> None:
+def test_collections_persist_across_service_instances(
+    rag: RagService, report_pdf: Path, embedders: dict
+) -> None:
     rag.add_sync("keep", [report_pdf])
     rag.close()
     with RagService(rag.paths, rag.settings, embedders=embedders) as again:
@@ -109,12 +119,16 @@ def test_collections_persist_across_service_instances(rag: RagService, report_pd
         assert again.search("keep", "trademark lawsuit", k=1)[0].page == 4
 
 
-def test_questions_are_answered_while_indexing_runs(rag: RagService, report_pdf: Path, tmp_path: Path) -> None:
+def test_questions_are_answered_while_indexing_runs(
+    rag: RagService, report_pdf: Path, tmp_path: Path
+) -> None:
     rag.add_sync("live", [report_pdf])
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(30):
-        (folder / f"memo-{i:02d}.txt").write_text(f"Memo {i}. " + "Routine logistics update for the depot. " * 60)
+        (folder / f"memo-{i:02d}.txt").write_text(
+            f"Memo {i}. " + "Routine logistics update for the depot. " * 60
+        )
     started = threading.Event()
 
     def on_progress(p: IngestProgress) -> None:
@@ -139,13 +153,17 @@ def test_questions_are_answered_while_indexing_runs(rag: RagService, report_pdf:
     assert vec == kw == ready and rag.collection("live").documents == 31
 
 
-def test_orphan_vectors_are_swept_and_interrupted_deletes_finish(rag: RagService, report_pdf: Path, embedders: dict) -> None:
+def test_orphan_vectors_are_swept_and_interrupted_deletes_finish(
+    rag: RagService, report_pdf: Path, embedders: dict
+) -> None:
     rag.add_sync("sweep", [report_pdf])
     coll = rag.manifest.collection("sweep")
     from app.rag.types import Chunk
 
     stray = Chunk("f" * 64, 0, 1, 0, 5, "stray")
-    rag.vectors.upsert(coll.chroma_name, [stray], [[0.1] * 384], {stray.doc_id: ("ghost.pdf", "/nowhere")})
+    rag.vectors.upsert(
+        coll.chroma_name, [stray], [[0.1] * 384], {stray.doc_id: ("ghost.pdf", "/nowhere")}
+    )
     doc = rag.documents("sweep")[0]
     rag.manifest.mark_deleting(coll, doc.id)  # as if killed in the middle of a removal
     rag.close()
@@ -162,11 +180,15 @@ def test_rrf_fusion_rewards_agreement() -> None:
     assert fused["a"] == pytest.approx(1 / 61 + 1 / 62)
 
 
-def test_shared_pdfs_folder_indexes_with_page_citations(rag: RagService, shared_pdfs: Path, tmp_path: Path) -> None:
+def test_shared_pdfs_folder_indexes_with_page_citations(
+    rag: RagService, shared_pdfs: Path, tmp_path: Path
+) -> None:
     small = tmp_path / "papers"
     small.mkdir()
     shutil.copy(shared_pdfs / "naacl2018-literature-graph_N18-3011.pdf", small)
-    (small / "broken.pdf").write_bytes((shared_pdfs / "acl2020-specter_2020.acl-main.207.pdf").read_bytes()[:20000])
+    (small / "broken.pdf").write_bytes(
+        (shared_pdfs / "acl2020-specter_2020.acl-main.207.pdf").read_bytes()[:20000]
+    )
     write_pdf(small / "empty.pdf", [])
     report = rag.add_sync("papers", [small])
     assert [Path(p).name for p in report.added] == ["naacl2018-literature-graph_N18-3011.pdf"]
@@ -174,3 +196,28 @@ def test_shared_pdfs_folder_indexes_with_page_citations(rag: RagService, shared_
     hits = rag.search("papers", "literature graph entity linking", k=3)
     assert hits and all(1 <= h.page <= 8 for h in hits)
     assert rag.documents("papers")[0].pages == 8
+
+
+def test_missing_reranker_is_skipped_unless_required(
+    hearth_home: Path, report_pdf: Path, embedders: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.errors import EmbeddingModelError, RagError
+    from app.core.paths import default_paths
+    from app.core.settings import RagSettings
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(hearth_home / "hf"))
+    settings = RagSettings(
+        chunk_tokens=128, chunk_overlap=16, reranker_model="hearth-tests/no-reranker"
+    )
+    with RagService(default_paths(), settings, embedders=embedders) as rag:
+        rag.add_sync("r", [report_pdf])
+        hits = rag.search("r", "solar roof cost", k=2)  # auto: falls back to no reranking
+        assert hits[0].page == 3 and hits[0].rerank_score is None
+        with pytest.raises(EmbeddingModelError):
+            rag.search("r", "solar roof cost", k=2, rerank=True)
+    with (
+        RagService(default_paths(), RagSettings(), embedders=embedders) as rag,
+        pytest.raises(RagError),
+    ):
+        rag.search("r", "solar roof cost", rerank=True)

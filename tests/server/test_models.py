@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,19 @@ def test_naming_another_model_swaps_between_requests(
     def run(key: str, model: str) -> None:
         results[key] = _chat(srv.url, model, max_tokens=4)
 
-    threads = [
-        threading.Thread(target=run, args=(k, m))
-        for k, m in (("a", str(tiny_model)), ("b", other), ("c", str(tiny_model)))
-    ]
-    for t in threads:
+    # hold the engine so the three requests queue in a known order
+    gate = threading.Event()
+    held = own_engine.call(lambda _b: gate.wait(30))
+    threads = []
+    for i, (k, m) in enumerate((("a", str(tiny_model)), ("b", other), ("c", str(tiny_model)))):
+        t = threading.Thread(target=run, args=(k, m))
         t.start()
+        threads.append(t)
+        deadline = time.monotonic() + 10
+        while own_engine.queue_depth < i + 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    gate.set()
+    held.result()
     for t in threads:
         t.join(60)
     assert all(r.status_code == 200 for r in results.values()), {

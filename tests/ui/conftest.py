@@ -70,3 +70,50 @@ def _close(qtbot: Any, win: Any) -> None:
     win.close()
     if handle is not None:
         qtbot.waitUntil(lambda: handle.done, timeout=10000)
+
+
+@pytest.fixture(autouse=True)
+def no_foreign_model_stores(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library never scans this machine's real Hugging Face cache or Ollama store."""
+    home = tmp_path_factory.mktemp("ui-user-home")
+    monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf-cache"))
+    monkeypatch.setenv("OLLAMA_MODELS", str(home / "ollama"))
+
+
+@pytest.fixture
+def fake_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The loopback stand-in Hub; the real ``huggingface_hub`` client talks to it."""
+    import huggingface_hub.constants as hf_constants
+
+    from tests.fixtures.fake_hub import FakeHub
+
+    with FakeHub() as hub:
+        # another test folder may have switched the Hub client offline for this process
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
+        yield hub
+
+
+@pytest.fixture(scope="session")
+def embedders() -> dict[str, Any]:
+    """The packaged offline all-MiniLM-L6-v2, loaded once for every UI test that needs it."""
+    from app.rag.embedder import Embedder
+
+    model = "sentence-transformers/all-MiniLM-L6-v2"
+    e = Embedder(model)
+    e.model  # noqa: B018 - load now, not inside a test's timing
+    return {model: e}
+
+
+@pytest.fixture
+def rag_window(window: Any, embedders: dict[str, Any]) -> Any:
+    """The window with small chunks and the shared embedder, so indexing stays fast."""
+    window.services.embedders = embedders
+    window.services.settings.rag.chunk_tokens = 128
+    window.services.settings.rag.chunk_overlap = 16
+    return window

@@ -51,10 +51,8 @@ def test_sidebar_pages_and_status_bar(qtbot: Any, window: Any) -> None:
         window.show_page(name)
         assert window.stack.currentIndex() == PAGES.index(name)
     window.show_page("Models")
-    assert (
-        "Coming in the next update"
-        in window.stack.currentWidget().findChildren(type(window.status.model))[1].text()
-    )
+    assert window.stack.currentWidget() is window.models_page
+    assert window.models_page.tabs.count() == 3
     assert "Hearth Tiny Llama" in window.status.model.text()
     qtbot.waitUntil(
         lambda: "CPU" in window.status.backend.text() or "CUDA" in window.status.backend.text(),

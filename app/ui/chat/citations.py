@@ -62,7 +62,11 @@ class CollectionPicker(QToolButton):
     def __init__(self) -> None:
         super().__init__()
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        named(self, self.tr("Documents for this chat"), self.tr("Attach document collections; replies then cite them"))
+        named(
+            self,
+            self.tr("Documents for this chat"),
+            self.tr("Attach document collections; replies then cite them"),
+        )
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
         self.available: list[str] = []
@@ -86,7 +90,9 @@ class CollectionPicker(QToolButton):
             a.toggled.connect(lambda on, n=name: self._on_action_toggled(n, on))
             self.menu_.addAction(a)
         if not self.available and not self.chosen:
-            a = QAction(self.tr("No collections yet: add documents on the Documents page"), self.menu_)
+            a = QAction(
+                self.tr("No collections yet: add documents on the Documents page"), self.menu_
+            )
             a.setEnabled(False)
             self.menu_.addAction(a)
         self._update_text()
@@ -112,7 +118,10 @@ class SourceDialog(QDialog):
         self.source = source
         self.path = Path(source.get("path", ""))
         page = int(source.get("page", 1))
-        self.setWindowTitle(self.tr("Source [%d]: %s, page %d") % (int(source["number"]), source.get("document") or self.path.name, page))
+        self.setWindowTitle(
+            self.tr("Source [%d]: %s, page %d")
+            % (int(source["number"]), source.get("document") or self.path.name, page)
+        )
         self.resize(720, 560)
         lay = QVBoxLayout(self)
         self.heading = QLabel(self.windowTitle())
@@ -121,13 +130,20 @@ class SourceDialog(QDialog):
         self.view = named(QTextBrowser(), self.tr("Page text with the cited passage highlighted"))
         lay.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_button = named(QPushButton(self.tr("&Open the document")), self.tr("Open the file in your system's viewer"))
+        self.open_button = named(
+            QPushButton(self.tr("&Open the document")),
+            self.tr("Open the file in your system's viewer"),
+        )
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.open_button.clicked.connect(self.open_external)
         lay.addWidget(buttons)
         self.show_passage(None)
-        run_op(lambda: self._page_text(page), self.show_passage, lambda e: self.show_passage(None, one_line(e)))
+        run_op(
+            lambda: self._page_text(page),
+            self.show_passage,
+            lambda e: self.show_passage(None, one_line(e)),
+        )
 
     def _page_text(self, page: int) -> str | None:
         from app.rag.loaders import load_document

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from app.chats.types import Conversation
@@ -24,7 +25,12 @@ class ConversationActionsMixin:
 
     def _on_list_rename_requested(self, conv_id: str) -> None:
         c = self.store.conversation(conv_id)
-        title, ok = QInputDialog.getText(self, "Rename chat", "Name:", text=c.title)
+        title, ok = QInputDialog.getText(
+            self,
+            QCoreApplication.translate("ChatPage", "Rename chat"),
+            QCoreApplication.translate("ChatPage", "Name:"),
+            text=c.title,
+        )
         if ok and title.strip():
             self.rename(conv_id, title)
 
@@ -32,7 +38,7 @@ class ConversationActionsMixin:
         old = self.store.conversation(conv_id).title
         self.store.rename(conv_id, title)
         self.list.refresh()
-        self.banner.show_message(f"Renamed to “{title.strip()}”.", action="Undo", timeout_ms=10000,
+        self.banner.show_message(QCoreApplication.translate("ChatPage", "Renamed to “%s”.") % (title.strip(),), action=QCoreApplication.translate("ChatPage", "Undo"), timeout_ms=10000,
                                  callback=lambda: (self.store.rename(conv_id, old), self.list.refresh()))  # fmt: skip
 
     def _on_list_delete_requested(self, conv_id: str) -> None:
@@ -50,7 +56,7 @@ class ConversationActionsMixin:
             else:
                 self.reload()
         self.list.refresh()
-        self.banner.show_message(f"Deleted “{title}”.", action="Undo", timeout_ms=15000,
+        self.banner.show_message(QCoreApplication.translate("ChatPage", "Deleted “%s”.") % (title,), action=QCoreApplication.translate("ChatPage", "Undo"), timeout_ms=15000,
                                  callback=lambda: self.undo_delete(conv_id))  # fmt: skip
 
     def undo_delete(self, conv_id: str) -> None:
@@ -64,9 +70,16 @@ class ConversationActionsMixin:
             "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in c.title).strip() or "chat"
         )
         ext = "md" if fmt == "md" else "json"
-        flt = "Markdown (*.md)" if fmt == "md" else "JSON (*.json)"
+        flt = (
+            QCoreApplication.translate("ChatPage", "Markdown (*.md)")
+            if fmt == "md"
+            else QCoreApplication.translate("ChatPage", "JSON (*.json)")
+        )
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export chat", str(Path.home() / f"{safe}.{ext}"), flt
+            self,
+            QCoreApplication.translate("ChatPage", "Export chat"),
+            str(Path.home() / f"{safe}.{ext}"),
+            flt,
         )
         if path:
             self.export(conv_id, Path(path))
@@ -75,12 +88,15 @@ class ConversationActionsMixin:
         from app.chats.export import write_export
 
         run_op(lambda: write_export(self.store, conv_id, path),
-               lambda p: self.banner.show_message(f"Exported to {p}.", timeout_ms=8000),
+               lambda p: self.banner.show_message(QCoreApplication.translate("ChatPage", "Exported to %s.") % (p,), timeout_ms=8000),
                lambda e: self.banner.show_message(one_line(e), error=True))  # fmt: skip
 
     def _on_list_import_requested(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Import chat", str(Path.home()), "Hearth chat export (*.json)"
+            self,
+            QCoreApplication.translate("ChatPage", "Import chat"),
+            str(Path.home()),
+            QCoreApplication.translate("ChatPage", "Hearth chat export (*.json)"),
         )
         if path:
             self.import_path(Path(path))
@@ -91,7 +107,10 @@ class ConversationActionsMixin:
         def done(conv: Conversation) -> None:
             self.list.refresh()
             self.open_conversation(conv.id)
-            self.banner.show_message(f"Imported “{conv.title}”.", timeout_ms=8000)
+            self.banner.show_message(
+                QCoreApplication.translate("ChatPage", "Imported “%s”.") % (conv.title,),
+                timeout_ms=8000,
+            )
 
         run_op(
             lambda: import_file(self.store, path),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
@@ -28,13 +28,13 @@ def date_group(ts: float, today: date | None = None) -> str:
     today = today or date.today()
     d = datetime.fromtimestamp(ts).date()
     if d >= today:
-        return "Today"
+        return QCoreApplication.translate("ConversationList", "Today")
     if d == today - timedelta(days=1):
-        return "Yesterday"
+        return QCoreApplication.translate("ConversationList", "Yesterday")
     if d > today - timedelta(days=7):
-        return "Previous 7 days"
+        return QCoreApplication.translate("ConversationList", "Previous 7 days")
     if d > today - timedelta(days=30):
-        return "Previous 30 days"
+        return QCoreApplication.translate("ConversationList", "Previous 30 days")
     return d.strftime("%B %Y")
 
 
@@ -54,22 +54,27 @@ class ConversationList(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 4, 8)
         top = QHBoxLayout()
-        self.new_button = QPushButton("New chat")
-        self.new_button.setToolTip("Start a new conversation (Ctrl+N)")
+        self.new_button = QPushButton(self.tr("New chat"))
+        self.new_button.setToolTip(self.tr("Start a new conversation (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_requested)
         top.addWidget(self.new_button, 1)
-        imp = QPushButton("Import…")
-        imp.setToolTip("Import a conversation exported as JSON")
+        imp = QPushButton(self.tr("Import…"))
+        imp.setToolTip(self.tr("Import a conversation exported as JSON"))
         imp.clicked.connect(self.import_requested)
         top.addWidget(imp)
         lay.addLayout(top)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search chats (Ctrl+K)")
+        self.search.setPlaceholderText(self.tr("Search chats (Ctrl+K)"))
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search chats"))
         self.search.textChanged.connect(self._on_search_text_changed)
         lay.addWidget(self.search)
         self.tree = QTreeWidget()
         self.tree.setObjectName("ConversationList")
+        self.tree.setAccessibleName(self.tr("Chats"))
+        self.tree.setAccessibleDescription(
+            self.tr("Your conversations by date; the context menu renames, exports or deletes")
+        )
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(False)
         self.tree.setIndentation(6)
@@ -90,7 +95,9 @@ class ConversationList(QWidget):
         self.tree.clear()
         if query:
             hits = self.store.search(query)
-            group = QTreeWidgetItem([f"{len(hits)} found" if hits else "Nothing found"])
+            group = QTreeWidgetItem(
+                [self.tr("%d found") % len(hits) if hits else self.tr("Nothing found")]
+            )
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.tree.addTopLevelItem(group)
             for h in hits:
@@ -125,7 +132,8 @@ class ConversationList(QWidget):
         item.setData(0, ID_ROLE, c.id)
         item.setToolTip(
             0,
-            f"{c.title}\nLast message {time.strftime('%Y-%m-%d %H:%M', time.localtime(c.updated))}",
+            self.tr("%s\nLast message %s")
+            % (c.title, time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))),
         )
         parent.addChild(item)
 
@@ -163,9 +171,11 @@ class ConversationList(QWidget):
         if not cid:
             return
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self.rename_requested.emit(cid))
-        menu.addAction("Export as Markdown…", lambda: self.export_requested.emit(cid, "md"))
-        menu.addAction("Export as JSON…", lambda: self.export_requested.emit(cid, "json"))
+        menu.addAction(self.tr("Rename…"), lambda: self.rename_requested.emit(cid))
+        menu.addAction(
+            self.tr("Export as Markdown…"), lambda: self.export_requested.emit(cid, "md")
+        )
+        menu.addAction(self.tr("Export as JSON…"), lambda: self.export_requested.emit(cid, "json"))
         menu.addSeparator()
-        menu.addAction("Delete", lambda: self.delete_requested.emit(cid))
+        menu.addAction(self.tr("Delete"), lambda: self.delete_requested.emit(cid))
         menu.exec(self.tree.viewport().mapToGlobal(pos))

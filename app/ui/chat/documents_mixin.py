@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from app.chats.types import Message
 from app.engine.types import ChatMessage
 from app.ui.bridge import run_op
@@ -22,12 +24,14 @@ class DocumentsChatMixin:
     source_dialog: SourceDialog | None
     _sources: tuple[Any, ...]
     _retrieving: bool
+    _cancel_retrieval: bool
 
     def _init_documents(self) -> None:
         self.collections = CollectionPicker()
         self.source_dialog = None
         self._sources = ()
         self._retrieving = False
+        self._cancel_retrieval = False
         self.collections.changed.connect(self._on_collections_changed)
         self.collections.menu_.aboutToShow.connect(self.refresh_collections)
         self.model_bar.layout().insertWidget(2, self.collections)  # type: ignore[attr-defined]
@@ -64,7 +68,9 @@ class DocumentsChatMixin:
         return {**params, "collections": attached} if attached else dict(params)
 
     # ------------------------------------------------------------ replying
-    def _reply_from_documents(self, user_msg_id: str, path: list[Message], names: list[str]) -> None:
+    def _reply_from_documents(
+        self, user_msg_id: str, path: list[Message], names: list[str]
+    ) -> None:
         """Retrieve, fit the passages into the prompt and stream the answer (relay already set up)."""
         services, relay = self.services, self.relay  # type: ignore[attr-defined]
         request = self._request(path)  # type: ignore[attr-defined]
@@ -72,8 +78,11 @@ class DocumentsChatMixin:
         messages = [ChatMessage(m.role, m.content) for m in request.messages]
         max_tokens = request.max_tokens or 512
         self._retrieving = True
+        self._cancel_retrieval = False
         self._sources = ()
-        self.transcript.streaming.set_stats(self.tr("Searching your documents…"))  # type: ignore[attr-defined]
+        self.transcript.streaming.set_stats(
+            QCoreApplication.translate("ChatPage", "Searching your documents…")
+        )  # type: ignore[attr-defined]
 
         def work() -> Any:
             from app.engine.types import SamplingParams
@@ -87,6 +96,8 @@ class DocumentsChatMixin:
         def started(answer: Any) -> None:
             self._retrieving = False
             self._sources = tuple(answer.sources)
+            if self._cancel_retrieval:
+                answer.handle.cancel()
             if not answer.handle.done and relay is self.relay:  # type: ignore[attr-defined]
                 self.handle = answer.handle  # type: ignore[attr-defined]
 
@@ -104,7 +115,11 @@ class DocumentsChatMixin:
         m = self.store.message(msg_id)  # type: ignore[attr-defined]
         source = next((s for s in m.stats.get("sources") or [] if int(s["number"]) == number), None)
         if source is None:
-            self.banner.show_message(self.tr("That source is not recorded with this reply."))  # type: ignore[attr-defined]
+            self.banner.show_message(
+                QCoreApplication.translate(
+                    "ChatPage", "That source is not recorded with this reply."
+                )
+            )  # type: ignore[attr-defined]
             return None
         try:
             dlg = SourceDialog(source, self)  # type: ignore[arg-type]

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
 class EditMessageDialog(QDialog):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit message")
+        self.setWindowTitle(self.tr("Edit message"))
         self.resize(560, 300)
         lay = QVBoxLayout(self)
         note = QLabel(
-            "Sending the edited message starts a new branch; the original stays (use ‹ › to switch)."
+            self.tr(
+                "Sending the edited message starts a new branch; the original stays (use ‹ › to switch)."
+            )
         )
         note.setWordWrap(True)
         lay.addWidget(note)

@@ -85,14 +85,14 @@ class MessageWidget(QFrame):
         lay.setContentsMargins(12, 8, 12, 6)
         lay.setSpacing(4)
         top = QHBoxLayout()
-        who = QLabel(label or ("You" if role == "user" else "Assistant"))
+        who = QLabel(label or (self.tr("You") if role == "user" else self.tr("Assistant")))
         who.setObjectName("MessageRole")
         top.addWidget(who)
         top.addStretch(1)
         self._branch_label = QLabel()
         self._branch_label.setObjectName("Muted")
-        self._prev = self._tool("‹", "Previous version")
-        self._next = self._tool("›", "Next version")
+        self._prev = self._tool("‹", self.tr("Previous version"))
+        self._next = self._tool("›", self.tr("Next version"))
         self._prev.clicked.connect(self._on_prev_clicked)
         self._next.clicked.connect(self._on_next_clicked)
         self._branch: Branch | None = None
@@ -119,7 +119,13 @@ class MessageWidget(QFrame):
         self.buttons: dict[str, QToolButton] = {}
         names = ["copy", "edit", "delete"] if role == "user" else ["copy", "regenerate", "delete"]
         for name in names:
-            b = self._tool(name.capitalize(), f"{name.capitalize()} this message")
+            text, tip = {
+                "copy": (self.tr("Copy"), self.tr("Copy this message")),
+                "edit": (self.tr("Edit"), self.tr("Edit this message")),
+                "regenerate": (self.tr("Regenerate"), self.tr("Regenerate this message")),
+                "delete": (self.tr("Delete"), self.tr("Delete this message")),
+            }[name]
+            b = self._tool(text, tip)
             b.clicked.connect(lambda _=False, n=name: self._emit(n))
             self._actions.addWidget(b)
             self.buttons[name] = b
@@ -134,6 +140,7 @@ class MessageWidget(QFrame):
         b = QToolButton()
         b.setText(text)
         b.setToolTip(tip)
+        b.setAccessibleName(tip)  # "‹" or "Copy" alone says too little to a screen reader
         b.setObjectName("MessageAction")
         b.setCursor(Qt.CursorShape.PointingHandCursor)
         return b

@@ -39,35 +39,40 @@ class ModelBar(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.combo.setMinimumContentsLength(18)
-        self.combo.setToolTip("Model for this chat: your library, personas, or a .gguf file")
+        self.combo.setAccessibleName(self.tr("Model for this chat"))
+        self.combo.setToolTip(
+            self.tr("Model for this chat: your library, personas, or a .gguf file")
+        )
         self.combo.activated.connect(self._on_combo_activated)
         lay.addWidget(self.combo)
-        self.load_button = QPushButton("Load settings…")
-        self.load_button.setToolTip("GPU layers, context size, flash attention, KV cache, threads")
+        self.load_button = QPushButton(self.tr("Load settings…"))
+        self.load_button.setToolTip(
+            self.tr("GPU layers, context size, flash attention, KV cache, threads")
+        )
         self.load_button.clicked.connect(
             lambda: self.settings_requested.emit(self.selected() or "")
         )
         lay.addWidget(self.load_button)
-        self.eject_button = QPushButton("Eject")
-        self.eject_button.setToolTip("Unload the model and free its memory")
+        self.eject_button = QPushButton(self.tr("Eject"))
+        self.eject_button.setToolTip(self.tr("Unload the model and free its memory"))
         self.eject_button.clicked.connect(self.eject_requested)
         lay.addWidget(self.eject_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
-        self.progress.setFormat("Loading %p%")
+        self.progress.setFormat(self.tr("Loading %p%"))
         self.progress.hide()
         lay.addWidget(self.progress)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.hide()
         lay.addWidget(self.cancel_button)
-        self.state = QLabel("No model loaded")
+        self.state = QLabel(self.tr("No model loaded"))
         self.state.setObjectName("Muted")
         self.state.setMinimumWidth(40)
         lay.addWidget(self.state, 1)
         self.panel_button = QToolButton()
-        self.panel_button.setText("Chat settings")
+        self.panel_button.setText(self.tr("Chat settings"))
         self.panel_button.setCheckable(True)
         self.panel_button.toggled.connect(self.panel_toggled)
         lay.addWidget(self.panel_button)
@@ -104,10 +109,10 @@ class ModelBar(QWidget):
             if p and p not in names:
                 self._entries.append((Path(p).name, p))
         self.combo.clear()
-        self.combo.addItem("Choose a model…", None)
+        self.combo.addItem(self.tr("Choose a model…"), None)
         for label, name in self._entries:
             self.combo.addItem(label, name)
-        self.combo.addItem("Open a GGUF file…", OPEN_FILE)
+        self.combo.addItem(self.tr("Open a GGUF file…"), OPEN_FILE)
         self.select(current)
 
     def select(self, name: str | None) -> None:
@@ -126,7 +131,7 @@ class ModelBar(QWidget):
         data = self.combo.itemData(index)
         if data == OPEN_FILE:
             path, _ = QFileDialog.getOpenFileName(
-                self, "Open a model", str(Path.home()), "GGUF models (*.gguf)"
+                self, self.tr("Open a model"), str(Path.home()), self.tr("GGUF models (*.gguf)")
             )
             if not path:
                 self.combo.setCurrentIndex(0)
@@ -143,7 +148,7 @@ class ModelBar(QWidget):
         self.cancel_button.setVisible(busy)
         self.progress.setValue(0)
         if busy:
-            self.state.setText(f"Loading {name}…")
+            self.state.setText(self.tr("Loading %s…") % (name,))
 
     def set_progress(self, p: float) -> None:
         self.progress.setValue(int(p * 100))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         self.live.setObjectName("LiveStatus")
         self.live.setAccessibleName(self.tr("Reply status"))
         self.live.setMaximumHeight(1)
+        self.live.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         center = QWidget()
         c = QVBoxLayout(center)
@@ -212,7 +214,9 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
                     self.models.load_name(want)
                 else:
                     self.banner.show_message(
-                        "No model is loaded. Choose one in the bar above; the reply starts when it has loaded.",
+                        self.tr(
+                            "No model is loaded. Choose one in the bar above; the reply starts when it has loaded."
+                        ),
                         error=True,
                     )
             return
@@ -222,7 +226,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         path = self.store.path(self.conv.id, leaf=user_msg_id)
         request = self._request(path)
         self.transcript.show_messages(path, self.store.branch, {})
-        self.transcript.begin_reply(f"Assistant · {self.models.current.name}")
+        self.transcript.begin_reply(self.tr("Assistant · %s") % (self.models.current.name,))
         self.relay = GenerationRelay()
         self.relay.delta_received.connect(self._on_relay_delta_received)
         self.relay.finished.connect(lambda r, pid=user_msg_id: self._on_relay_finished(pid, r))
@@ -277,6 +281,8 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
     def stop(self) -> None:
         if self.handle is not None:
             self.handle.cancel()
+        elif self._retrieving:
+            self._cancel_retrieval = True  # the answer is cancelled as soon as it starts
 
     def shutdown(self) -> None:
         """The window is closing: stop the reply and stop listening to it (it is saved if it completes
@@ -314,7 +320,10 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         self._announce_reply(result)
         if result.dropped_messages:
             self.banner.show_message(
-                f"{result.dropped_messages} older messages did not fit in the context and were left out of this reply."
+                self.tr(
+                    "%s older messages did not fit in the context and were left out of this reply."
+                )
+                % (result.dropped_messages,)
             )
         self.reply_finished.emit(result)
 
@@ -352,7 +361,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         elif action == "delete":
             hidden = self.store.delete_message(msg_id)
             self.reload()
-            self.banner.show_message("Message deleted.", action="Undo", timeout_ms=10000,
+            self.banner.show_message(self.tr("Message deleted."), action=self.tr("Undo"), timeout_ms=10000,
                                      callback=lambda: (self.store.restore_message(hidden), self.reload()))  # fmt: skip
         elif action == "branch":
             self.store.switch_to(msg_id)
@@ -371,13 +380,13 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         lm = self.models.current
         if lm is None or self.conv is None or self.services.inference is None:
             self.meter.setValue(0)
-            self.meter_label.setText("No model loaded" if lm is None else "")
+            self.meter_label.setText(self.tr("No model loaded") if lm is None else "")
             return
         path = self.store.path(self.conv.id)
         if not path and not self.conv.system:
             self.meter.setRange(0, lm.n_ctx)
             self.meter.setValue(0)
-            self.meter_label.setText(f"0 / {lm.n_ctx:,} tokens")
+            self.meter_label.setText(self.tr("0 / %s tokens") % (format(lm.n_ctx, ","),))
             return
         req = self._request(path, max_tokens=None) if path else None
         self._meter_seq += 1
@@ -425,7 +434,9 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
 
     def _on_models_loaded(self, lm: Any) -> None:
         self.model_bar.set_loading(None)
-        self.model_bar.set_state(f"{lm.name} · {lm.n_ctx:,} ctx · {lm.quantization}")
+        self.model_bar.set_state(
+            self.tr("%s · %s ctx · %s") % (lm.name, format(lm.n_ctx, ","), lm.quantization)
+        )
         self.model_bar.select(self.models.current_ref)
         self.banner.hide()
         self.update_meter()
@@ -440,11 +451,13 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
     def _on_models_load_failed(self, message: str) -> None:
         self.model_bar.set_loading(None)
         self.model_bar.set_state(
-            "No model loaded" if self.models.current is None else self.model_bar.state.text()
+            self.tr("No model loaded")
+            if self.models.current is None
+            else self.model_bar.state.text()
         )
         self.pending_reply = None
         self.banner.show_message(message, error=True)
 
     def _on_models_unloaded(self) -> None:
-        self.model_bar.set_state("No model loaded")
+        self.model_bar.set_state(self.tr("No model loaded"))
         self.update_meter()

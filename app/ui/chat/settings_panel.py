@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -19,56 +19,79 @@ from PySide6.QtWidgets import (
 PARAMS: list[tuple[str, str, float, float, float, int, float, str]] = [
     (
         "temperature",
-        "Temperature",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Temperature"),
         0.0,
         2.0,
         0.05,
         2,
         0.8,
-        "Higher is more varied, lower more focused.",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Higher is more varied, lower more focused."),
     ),
     (
         "top_p",
-        "Top P",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Top P"),
         0.0,
         1.0,
         0.01,
         2,
         0.95,
-        "Sample from the smallest set of tokens with this total probability.",
+        QT_TRANSLATE_NOOP(
+            "ChatSettingsPanel",
+            "Sample from the smallest set of tokens with this total probability.",
+        ),
     ),
-    ("top_k", "Top K", 0, 1000, 1, 0, 40, "Sample from the K most likely tokens (0: all)."),
+    (
+        "top_k",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Top K"),
+        0,
+        1000,
+        1,
+        0,
+        40,
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Sample from the K most likely tokens (0: all)."),
+    ),
     (
         "min_p",
-        "Min P",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Min P"),
         0.0,
         1.0,
         0.01,
         2,
         0.05,
-        "Drop tokens less likely than this fraction of the top token.",
+        QT_TRANSLATE_NOOP(
+            "ChatSettingsPanel", "Drop tokens less likely than this fraction of the top token."
+        ),
     ),
     (
         "repeat_penalty",
-        "Repeat penalty",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Repeat penalty"),
         0.5,
         2.0,
         0.01,
         2,
         1.0,
-        "Above 1 discourages repeating recent tokens.",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Above 1 discourages repeating recent tokens."),
     ),
     (
         "max_tokens",
-        "Max reply tokens",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Max reply tokens"),
         0,
         131072,
         64,
         0,
         0,
-        "0: until the model stops or the context is full.",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "0: until the model stops or the context is full."),
     ),
-    ("seed", "Seed", -1, 2**31 - 1, 1, 0, -1, "-1: a new random seed for each reply."),
+    (
+        "seed",
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "Seed"),
+        -1,
+        2**31 - 1,
+        1,
+        0,
+        -1,
+        QT_TRANSLATE_NOOP("ChatSettingsPanel", "-1: a new random seed for each reply."),
+    ),
 ]
 SAMPLING_KEYS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "seed")
 
@@ -90,13 +113,16 @@ class ChatSettingsPanel(QWidget):
         super().__init__()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
-        title = QLabel("Chat settings")
+        title = QLabel(self.tr("Chat settings"))
         title.setObjectName("CardTitle")
         lay.addWidget(title)
-        lay.addWidget(QLabel("System prompt"))
+        lay.addWidget(QLabel(self.tr("System prompt")))
         self.system = QPlainTextEdit()
-        self.system.setPlaceholderText("Instructions for the model in this chat (optional)")
+        self.system.setPlaceholderText(
+            self.tr("Instructions for the model in this chat (optional)")
+        )
         self.system.setMaximumHeight(120)
+        self.system.setAccessibleName(self.tr("System prompt for this chat"))
         lay.addWidget(self.system)
         form = QFormLayout()
         self.fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
@@ -110,13 +136,15 @@ class ChatSettingsPanel(QWidget):
             w.setRange(lo, hi)  # type: ignore[arg-type]
             w.setSingleStep(step)  # type: ignore[arg-type]
             w.setValue(default)  # type: ignore[arg-type]
-            w.setToolTip(tip)
+            w.setToolTip(QCoreApplication.translate("ChatSettingsPanel", tip))
             w.setProperty("default", default)
             w.valueChanged.connect(self._on_field_changed)
-            form.addRow(label, w)
+            form.addRow(QCoreApplication.translate("ChatSettingsPanel", label), w)
             self.fields[key] = w
         lay.addLayout(form)
-        note = QLabel("Saved with this chat. The model and its load settings are in the bar above.")
+        note = QLabel(
+            self.tr("Saved with this chat. The model and its load settings are in the bar above.")
+        )
         note.setObjectName("Muted")
         note.setWordWrap(True)
         lay.addWidget(note)

@@ -33,7 +33,7 @@ class TranscriptView(QScrollArea):
         self._layout = QVBoxLayout(inner)
         self._layout.setContentsMargins(24, 16, 24, 16)
         self._layout.setSpacing(10)
-        self._empty = QLabel("Send a message to start.")
+        self._empty = QLabel(self.tr("Send a message to start."))
         self._empty.setObjectName("Muted")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._layout.addWidget(self._empty)
@@ -121,7 +121,7 @@ class TranscriptView(QScrollArea):
     def begin_reply(self, label: str = "Assistant") -> MessageWidget:
         w = MessageWidget("assistant", None, label=label)
         w.set_text("")
-        w.set_stats("Thinking…")
+        w.set_stats(self.tr("Thinking…"))
         self._add(w)
         self.streaming = w
         self._buffer = []

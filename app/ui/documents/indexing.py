@@ -25,7 +25,10 @@ class IndexingPanel(QWidget):
         self.bar.setRange(0, 1000)
         self.files = named(QListWidget(), self.tr("Files being indexed"))
         self.files.setMaximumHeight(110)
-        self.cancel_button = named(QPushButton(self.tr("Stop indexing")), self.tr("Stop; finished files stay, the rest can be added again"))
+        self.cancel_button = named(
+            QPushButton(self.tr("Stop indexing")),
+            self.tr("Stop; finished files stay, the rest can be added again"),
+        )
         lay.addWidget(self.label)
         lay.addWidget(self.bar)
         lay.addWidget(self.files)
@@ -42,6 +45,7 @@ class IndexingPanel(QWidget):
         self.bar.setValue(0)
         self.label.setText(self.tr("Starting…"))
         self._paint()
+        self.cancel_button.show()
         self.show()
 
     def show_progress(self, p: Any) -> None:
@@ -71,6 +75,7 @@ class IndexingPanel(QWidget):
         for f in report.failed:
             self.state[Path(f.path).name] = self.tr("failed: %s") % f.reason
         self.bar.setValue(1000)
+        self.cancel_button.hide()
         text = self.tr("Done: %d added, %d unchanged, %d failed; %d pages, %d passages.") % (
             len(report.added) + len(report.replaced), len(report.unchanged), len(report.failed),
             report.pages, report.chunks,

@@ -58,21 +58,33 @@ class DocumentsPage(QWidget):
         lv.addWidget(self.list, 1)
         row = QHBoxLayout()
         self.new_button = named(QPushButton(self.tr("&New…")), self.tr("Create a collection"))
-        self.rename_button = named(QPushButton(self.tr("Re&name…")), self.tr("Rename the selected collection"))
-        self.delete_button = named(QPushButton(self.tr("&Delete…")), self.tr("Delete the selected collection and its index"))
+        self.rename_button = named(
+            QPushButton(self.tr("Re&name…")), self.tr("Rename the selected collection")
+        )
+        self.delete_button = named(
+            QPushButton(self.tr("&Delete…")),
+            self.tr("Delete the selected collection and its index"),
+        )
         for b in (self.new_button, self.rename_button, self.delete_button):
             row.addWidget(b)
         lv.addLayout(row)
 
         right = QWidget()
         rv = QVBoxLayout(right)
-        self.heading = QLabel(self.tr("Create a collection, then add PDFs, text, Markdown or HTML files."))
+        self.heading = QLabel(
+            self.tr("Create a collection, then add PDFs, text, Markdown or HTML files.")
+        )
         self.heading.setObjectName("SectionTitle")
         self.heading.setWordWrap(True)
         rv.addWidget(self.heading)
         add_row = QHBoxLayout()
-        self.add_files_button = named(QPushButton(self.tr("Add &files…")), self.tr("Add documents to the selected collection"))
-        self.add_folder_button = named(QPushButton(self.tr("Add a f&older…")), self.tr("Add every supported document in a folder"))
+        self.add_files_button = named(
+            QPushButton(self.tr("Add &files…")), self.tr("Add documents to the selected collection")
+        )
+        self.add_folder_button = named(
+            QPushButton(self.tr("Add a f&older…")),
+            self.tr("Add every supported document in a folder"),
+        )
         hint = QLabel(self.tr("or drop files and folders here"))
         hint.setObjectName("Muted")
         add_row.addWidget(self.add_files_button)
@@ -82,7 +94,9 @@ class DocumentsPage(QWidget):
         self.indexing = IndexingPanel()
         rv.addWidget(self.indexing)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("Document"), self.tr("Pages"), self.tr("Passages"), self.tr("Size")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Document"), self.tr("Pages"), self.tr("Passages"), self.tr("Size")]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -90,16 +104,25 @@ class DocumentsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         named(self.table, self.tr("Documents in the collection"))
         rv.addWidget(self.table, 2)
-        self.remove_button = named(QPushButton(self.tr("&Remove document")), self.tr("Remove the selected document from the collection"))
+        self.remove_button = named(
+            QPushButton(self.tr("&Remove document")),
+            self.tr("Remove the selected document from the collection"),
+        )
         rv.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
         search_row = QHBoxLayout()
         self.search = named(QLineEdit(), self.tr("Search the collection"))
         self.search.setPlaceholderText(self.tr("Search the collection… (Enter)"))
-        self.search_button = named(QPushButton(self.tr("&Search")), self.tr("Search the selected collection"))
+        self.search_button = named(
+            QPushButton(self.tr("&Search")), self.tr("Search the selected collection")
+        )
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.search_button)
         rv.addLayout(search_row)
-        self.results = named(QListWidget(), self.tr("Search results"), self.tr("Passages with their document and page; Enter opens one"))
+        self.results = named(
+            QListWidget(),
+            self.tr("Search results"),
+            self.tr("Passages with their document and page; Enter opens one"),
+        )
         self.results.setWordWrap(True)
         rv.addWidget(self.results, 2)
         self.status = QLabel()
@@ -152,7 +175,9 @@ class DocumentsPage(QWidget):
             self.list.blockSignals(True)
             self.list.clear()
             for c in infos:
-                item = QListWidgetItem(self.tr("%s\n%d documents · %d pages") % (c.name, c.documents, c.pages))
+                item = QListWidgetItem(
+                    self.tr("%s\n%d documents · %d pages") % (c.name, c.documents, c.pages)
+                )
                 item.setData(Qt.ItemDataRole.UserRole, c.name)
                 self.list.addItem(item)
                 if c.name == select:
@@ -162,13 +187,17 @@ class DocumentsPage(QWidget):
             self.list.blockSignals(False)
             self.show_collection()
 
-        run_op(lambda: self.services.rag.collections(), show, self._on_failed, name="hearth-rag-list")
+        run_op(
+            lambda: self.services.rag.collections(), show, self._on_failed, name="hearth-rag-list"
+        )
 
     def show_collection(self) -> None:
         name = self.current
         self._update_buttons()
         if name is None:
-            self.heading.setText(self.tr("Create a collection, then add PDFs, text, Markdown or HTML files."))
+            self.heading.setText(
+                self.tr("Create a collection, then add PDFs, text, Markdown or HTML files.")
+            )
             self.table.setRowCount(0)
             return
         self.heading.setText(name)
@@ -179,7 +208,9 @@ class DocumentsPage(QWidget):
             self.docs = docs
             self.table.setRowCount(len(docs))
             for r, d in enumerate(docs):
-                for c, text in enumerate((d.name, str(d.pages), str(d.chunks), fmt.size(d.size_bytes))):
+                for c, text in enumerate(
+                    (d.name, str(d.pages), str(d.chunks), fmt.size(d.size_bytes))
+                ):
                     item = QTableWidgetItem(text)
                     if c == 0:
                         item.setToolTip(d.path)
@@ -218,7 +249,9 @@ class DocumentsPage(QWidget):
         run_op(lambda: self.services.rag.delete_collection(name), done, self._on_failed)
 
     def _on_new_button_clicked(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Name (letters, digits, '.', '_' or '-'):"))
+        name, ok = QInputDialog.getText(
+            self, self.tr("New collection"), self.tr("Name (letters, digits, '.', '_' or '-'):")
+        )
         if ok and name.strip():
             self.create(name.strip())
 
@@ -226,7 +259,9 @@ class DocumentsPage(QWidget):
         old = self.current
         if old is None:
             return
-        name, ok = QInputDialog.getText(self, self.tr("Rename collection"), self.tr("New name:"), text=old)
+        name, ok = QInputDialog.getText(
+            self, self.tr("Rename collection"), self.tr("New name:"), text=old
+        )
         if ok and name.strip() and name.strip() != old:
             self.rename(old, name.strip())
 
@@ -322,7 +357,9 @@ class DocumentsPage(QWidget):
                 item = QListWidgetItem(self.tr("%s, page %d — %s") % (h.document, h.page, snippet))
                 item.setToolTip(h.path)
                 self.results.addItem(item)
-            self.status.setText(self.tr("%d passages found.") % len(hits) if hits else self.tr("Nothing found."))
+            self.status.setText(
+                self.tr("%d passages found.") % len(hits) if hits else self.tr("Nothing found.")
+            )
 
         run_op(lambda: self.services.rag.search(name, query), show, self._on_failed)
 
@@ -333,7 +370,13 @@ class DocumentsPage(QWidget):
         from app.ui.chat.citations import SourceDialog
 
         h = self.hits[index]
-        source = {"number": index + 1, "document": h.document, "path": h.path, "page": h.page, "text": h.text}
+        source = {
+            "number": index + 1,
+            "document": h.document,
+            "path": h.path,
+            "page": h.page,
+            "text": h.text,
+        }
         self.source_dialog = SourceDialog(source, self)
         self.source_dialog.show()
         return self.source_dialog

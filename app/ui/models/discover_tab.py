@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,11 +30,11 @@ from app.ui.services import AppServices
 from app.ui.widgets import named
 
 SORTS = (
-    ("downloads", "Most downloaded"),
-    ("likes", "Most liked"),
-    ("trending", "Trending"),
-    ("recent", "Newest"),
-    ("updated", "Recently updated"),
+    ("downloads", QT_TRANSLATE_NOOP("DiscoverTab", "Most downloaded")),
+    ("likes", QT_TRANSLATE_NOOP("DiscoverTab", "Most liked")),
+    ("trending", QT_TRANSLATE_NOOP("DiscoverTab", "Trending")),
+    ("recent", QT_TRANSLATE_NOOP("DiscoverTab", "Newest")),
+    ("updated", QT_TRANSLATE_NOOP("DiscoverTab", "Recently updated")),
 )
 
 
@@ -71,15 +71,22 @@ class DiscoverTab(QWidget):
         named(self.meta, self.tr("License and access"))
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Quantization"), self.tr("Size"), self.tr("Fit on this computer"), self.tr("")]
+            [self.tr("Quantization"), self.tr("Size"), self.tr("Fit on this computer"), ""]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        named(self.table, self.tr("Files you can download"), self.tr("One row per quantization; the recommended one is marked"))
-        self.download_button = named(QPushButton(self.tr("&Download selected")), self.tr("Download the selected quantization"))
+        named(
+            self.table,
+            self.tr("Files you can download"),
+            self.tr("One row per quantization; the recommended one is marked"),
+        )
+        self.download_button = named(
+            QPushButton(self.tr("&Download selected")),
+            self.tr("Download the selected quantization"),
+        )
         self.download_button.setEnabled(False)
         self.card = named(QTextBrowser(), self.tr("Model card"))
         self.card.setOpenExternalLinks(True)
@@ -134,7 +141,12 @@ class DiscoverTab(QWidget):
             for s in results:
                 item = QListWidgetItem(
                     self.tr("%s\n%s downloads · %s likes%s")
-                    % (s.repo_id, f"{s.downloads:,}", f"{s.likes:,}", self.tr(" · gated") if s.gated else "")
+                    % (
+                        s.repo_id,
+                        f"{s.downloads:,}",
+                        f"{s.likes:,}",
+                        self.tr(" · gated") if s.gated else "",
+                    )
                 )
                 item.setData(Qt.ItemDataRole.UserRole, s.repo_id)
                 self.list.addItem(item)
@@ -175,7 +187,9 @@ class DiscoverTab(QWidget):
         options = list(detail.options)
         self.recommended = best_fitting(options).quant if options else None
         gate = (
-            self.tr("Gated: you must accept its terms on Hugging Face and add your token in Settings.")
+            self.tr(
+                "Gated: you must accept its terms on Hugging Face and add your token in Settings."
+            )
             if detail.gated
             else self.tr("Open access.")
         )
@@ -202,7 +216,9 @@ class DiscoverTab(QWidget):
             if rec:
                 self.table.selectRow(r)
         if not options:
-            self.meta.setText(self.meta.text() + " " + self.tr("This repository has no GGUF files."))
+            self.meta.setText(
+                self.meta.text() + " " + self.tr("This repository has no GGUF files.")
+            )
         self.card.setMarkdown(_strip_front_matter(detail.card) or self.tr("No model card."))
 
     def _selected_quant(self) -> str | None:

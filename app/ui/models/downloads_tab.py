@@ -57,7 +57,13 @@ class DownloadsTab(QWidget):
         lay.addLayout(row0)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Model"), self.tr("Progress"), self.tr("Speed"), self.tr("Time left"), self.tr("State")]
+            [
+                self.tr("Model"),
+                self.tr("Progress"),
+                self.tr("Speed"),
+                self.tr("Time left"),
+                self.tr("State"),
+            ]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -67,9 +73,16 @@ class DownloadsTab(QWidget):
         named(self.table, self.tr("Download queue"))
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.pause_button = named(QPushButton(self.tr("&Pause")), self.tr("Pause the selected download"))
-        self.resume_button = named(QPushButton(self.tr("Res&ume")), self.tr("Resume the selected download"))
-        self.cancel_button = named(QPushButton(self.tr("&Cancel download")), self.tr("Stop the selected download and delete its partial file"))
+        self.pause_button = named(
+            QPushButton(self.tr("&Pause")), self.tr("Pause the selected download")
+        )
+        self.resume_button = named(
+            QPushButton(self.tr("Res&ume")), self.tr("Resume the selected download")
+        )
+        self.cancel_button = named(
+            QPushButton(self.tr("&Cancel download")),
+            self.tr("Stop the selected download and delete its partial file"),
+        )
         for b in (self.pause_button, self.resume_button, self.cancel_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -103,7 +116,10 @@ class DownloadsTab(QWidget):
 
     def _set_interrupted(self, n: int) -> None:
         self.interrupted_label.setText(
-            self.tr("%d downloads were interrupted when Hearth closed; they continue where they stopped.") % n
+            self.tr(
+                "%d downloads were interrupted when Hearth closed; they continue where they stopped."
+            )
+            % n
         )
         self.interrupted_label.setVisible(n > 0)
         self.resume_all_button.setVisible(n > 0)

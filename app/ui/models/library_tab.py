@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,12 +66,20 @@ class LibraryTab(QWidget):
     load_requested = Signal(str)
     changed = Signal()
 
-    COLUMNS = ("Name", "Size", "Quantization", "Context", "Fit", "Source")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("LibraryTab", "Name"),
+        QT_TRANSLATE_NOOP("LibraryTab", "Size"),
+        QT_TRANSLATE_NOOP("LibraryTab", "Quantization"),
+        QT_TRANSLATE_NOOP("LibraryTab", "Context"),
+        QT_TRANSLATE_NOOP("LibraryTab", "Fit"),
+        QT_TRANSLATE_NOOP("LibraryTab", "Source"),
+    )
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
         self.entries: list[Any] = []
+        self.notice = ""  # what the last action did, shown with the next listing
         lay = QVBoxLayout(self)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
@@ -83,12 +91,27 @@ class LibraryTab(QWidget):
         named(self.table, self.tr("Models in your library"))
         lay.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.load_button = named(QPushButton(self.tr("&Chat with it")), self.tr("Chat with the selected model"))
-        self.delete_button = named(QPushButton(self.tr("&Delete…")), self.tr("Delete the selected model's files"))
-        self.verify_button = named(QPushButton(self.tr("&Verify")), self.tr("Check the selected model's files against their checksums"))
-        self.show_button = named(QPushButton(self.tr("Show in &folder")), self.tr("Open the folder that holds the selected model"))
-        self.import_button = named(QPushButton(self.tr("&Import from other apps…")), self.tr("Use models downloaded by Ollama, LM Studio or GPT4All"))
-        self.refresh_button = named(QPushButton(self.tr("&Rescan")), self.tr("Look for new or removed model files"))
+        self.load_button = named(
+            QPushButton(self.tr("&Chat with it")), self.tr("Chat with the selected model")
+        )
+        self.delete_button = named(
+            QPushButton(self.tr("&Delete…")), self.tr("Delete the selected model's files")
+        )
+        self.verify_button = named(
+            QPushButton(self.tr("&Verify")),
+            self.tr("Check the selected model's files against their checksums"),
+        )
+        self.show_button = named(
+            QPushButton(self.tr("Show in &folder")),
+            self.tr("Open the folder that holds the selected model"),
+        )
+        self.import_button = named(
+            QPushButton(self.tr("&Import from other apps…")),
+            self.tr("Use models downloaded by Ollama, LM Studio or GPT4All"),
+        )
+        self.refresh_button = named(
+            QPushButton(self.tr("&Rescan")), self.tr("Look for new or removed model files")
+        )
         for b in (self.load_button, self.delete_button, self.verify_button, self.show_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -146,11 +169,15 @@ class LibraryTab(QWidget):
                 item.setToolTip(e.path if c == 0 else text)
                 self.table.setItem(r, c, item)
         total = sum(e.size_bytes for e in self.entries)
-        self.status.setText(
+        summary = (
             self.tr("%d models, %s on disk.") % (len(self.entries), fmt.size(total))
             if self.entries
-            else self.tr("No models yet. Find one under Discover, or drag a .gguf file onto the window.")
+            else self.tr(
+                "No models yet. Find one under Discover, or drag a .gguf file onto the window."
+            )
         )
+        notice, self.notice = self.notice, ""
+        self.status.setText(f"{notice} {summary}" if notice else summary)
         self._update_buttons()
         self.changed.emit()
 
@@ -188,15 +215,18 @@ class LibraryTab(QWidget):
             if foreign
             else self.tr("Delete %s? This frees %s on disk.") % (e.name, fmt.size(e.size_bytes))
         )
-        if QMessageBox.question(self, self.tr("Delete model"), text) != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, self.tr("Delete model"), text)
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self.delete(e.name)
 
     def delete(self, name: str) -> None:
         def done(freed: int) -> None:
+            self.notice = self.tr("Deleted %s; %s freed.") % (name, fmt.size(freed))
             self.rescan()
-            self.status.setText(self.tr("Deleted %s; %s freed.") % (name, fmt.size(freed)))
-            self.last_message = self.status.text()
+            self.status.setText(self.notice)
 
         run_op(lambda: self.services.library.remove(name), done, self._on_failed)
 
@@ -214,11 +244,12 @@ class LibraryTab(QWidget):
             verdict = {
                 "ok": self.tr("%s is intact."),
                 "recorded": self.tr("%s checked; its checksum is now recorded for next time."),
-                "mismatch": self.tr("%s is damaged: its checksum does not match. Download it again."),
+                "mismatch": self.tr(
+                    "%s is damaged: its checksum does not match. Download it again."
+                ),
                 "damaged": self.tr("%s is damaged or incomplete."),
             }.get(result.status, "%s: " + result.detail)
             self.status.setText(verdict % name)
-            self.last_message = self.status.text()
 
         run_op(lambda: self.services.library.verify(name), done, self._on_failed)
 
@@ -232,7 +263,9 @@ class LibraryTab(QWidget):
 
         def offer(offers: list[Any]) -> None:
             if not offers:
-                self.status.setText(self.tr("No models from Ollama, LM Studio or GPT4All were found."))
+                self.status.setText(
+                    self.tr("No models from Ollama, LM Studio or GPT4All were found.")
+                )
                 return
             dlg = ImportAppsDialog(offers, self)
             if dlg.exec() and dlg.chosen():

@@ -47,14 +47,18 @@ class ServerPage(QWidget):
         title.setObjectName("PageTitle")
         lay.addWidget(title)
         intro = QLabel(
-            self.tr("Let other apps on this computer use your models through the OpenAI- and Ollama-compatible API.")
+            self.tr(
+                "Let other apps on this computer use your models through the OpenAI- and Ollama-compatible API."
+            )
         )
         intro.setWordWrap(True)
         intro.setObjectName("Muted")
         lay.addWidget(intro)
 
         top = QHBoxLayout()
-        self.start_button = named(QPushButton(self.tr("&Start server")), self.tr("Start or stop the API server"))
+        self.start_button = named(
+            QPushButton(self.tr("&Start server")), self.tr("Start or stop the API server")
+        )
         self.start_button.setCheckable(True)
         self.state_label = QLabel(self.tr("The server is off."))
         named(self.state_label, self.tr("Server state"))
@@ -63,22 +67,44 @@ class ServerPage(QWidget):
         lay.addLayout(top)
 
         form = QFormLayout()
-        self.host = named(QLineEdit(s.host if s.host not in ("0.0.0.0", "::") else "127.0.0.1"), self.tr("Host address"), self.tr("127.0.0.1 keeps the server on this computer"))
-        self.port = named(QSpinBox(), self.tr("Port"), self.tr("TCP port the server listens on (0: any free port)"))
+        self.host = named(
+            QLineEdit(s.host if s.host not in ("0.0.0.0", "::") else "127.0.0.1"),
+            self.tr("Host address"),
+            self.tr("127.0.0.1 keeps the server on this computer"),
+        )
+        self.port = named(
+            QSpinBox(),
+            self.tr("Port"),
+            self.tr("TCP port the server listens on (0: any free port)"),
+        )
         self.port.setRange(0, 65535)
         self.port.setSpecialValueText(self.tr("any free port"))
         self.port.setValue(s.port)
-        self.lan = named(QCheckBox(self.tr("Allow other computers on my &network")), self.tr("Serve on all network interfaces"))
+        self.lan = named(
+            QCheckBox(self.tr("Allow other computers on my &network")),
+            self.tr("Serve on all network interfaces"),
+        )
         self.lan.setChecked(s.host in ("0.0.0.0", "::"))
         self.lan_warning = QLabel(
-            self.tr("Anyone on your network who has the API key can use your models and read what they answer. "
-                    "Only turn this on at home or at work, never on public Wi-Fi.")
+            self.tr(
+                "Anyone on your network who has the API key can use your models and read what they answer. "
+                "Only turn this on at home or at work, never on public Wi-Fi."
+            )
         )
         self.lan_warning.setObjectName("Warning")
         self.lan_warning.setWordWrap(True)
-        self.require_key = named(QCheckBox(self.tr("Require the API &key")), self.tr("Clients must send the API key (always on for the network)"))
+        self.require_key = named(
+            QCheckBox(self.tr("Require the API &key")),
+            self.tr("Clients must send the API key (always on for the network)"),
+        )
         self.require_key.setChecked(s.require_api_key)
-        self.cors = named(QLineEdit(", ".join(s.cors_origins)), self.tr("Allowed web origins (CORS)"), self.tr("Web pages allowed to call the server, separated by commas, e.g. http://localhost:3000"))
+        self.cors = named(
+            QLineEdit(", ".join(s.cors_origins)),
+            self.tr("Allowed web origins (CORS)"),
+            self.tr(
+                "Web pages allowed to call the server, separated by commas, e.g. http://localhost:3000"
+            ),
+        )
         self.cors.setPlaceholderText("http://localhost:3000")
         form.addRow(self.tr("&Host:"), self.host)
         form.addRow(self.tr("&Port:"), self.port)
@@ -93,7 +119,10 @@ class ServerPage(QWidget):
         self.show_key = named(QPushButton(self.tr("Sho&w")), self.tr("Show or hide the API key"))
         self.show_key.setCheckable(True)
         self.copy_key = named(QPushButton(self.tr("Cop&y")), self.tr("Copy the API key"))
-        self.new_key = named(QPushButton(self.tr("&Regenerate…")), self.tr("Make a new API key; the old one stops working"))
+        self.new_key = named(
+            QPushButton(self.tr("&Regenerate…")),
+            self.tr("Make a new API key; the old one stops working"),
+        )
         for w in (self.key, self.show_key, self.copy_key, self.new_key):
             key_row.addWidget(w, 1 if w is self.key else 0)
         form.addRow(self.tr("API key:"), key_row)
@@ -101,19 +130,29 @@ class ServerPage(QWidget):
 
         self.tabs = named(QTabWidget(), self.tr("Snippets and request log"))
         self.snippets: dict[str, QPlainTextEdit] = {}
-        for key, label in (("curl", "curl"), ("openai", "openai (Python)"), ("ollama", "ollama (Python)")):
+        for key, label in (
+            ("curl", "curl"),
+            ("openai", "openai (Python)"),
+            ("ollama", "ollama (Python)"),
+        ):
             w = QWidget()
             v = QVBoxLayout(w)
             text = named(QPlainTextEdit(), self.tr("%s snippet") % label)
             text.setReadOnly(True)
             text.setObjectName("Code")
-            copy = named(QPushButton(self.tr("Copy")), self.tr("Copy the %s snippet, with the key") % label)
+            copy = named(
+                QPushButton(self.tr("Copy")), self.tr("Copy the %s snippet, with the key") % label
+            )
             copy.clicked.connect(lambda _=False, k=key: self.copy_snippet(k))
             v.addWidget(text)
             v.addWidget(copy)
             self.snippets[key] = text
             self.tabs.addTab(w, label)
-        self.log = named(QPlainTextEdit(), self.tr("Request log"), self.tr("The latest requests: time, route, status, model, tokens, latency"))
+        self.log = named(
+            QPlainTextEdit(),
+            self.tr("Request log"),
+            self.tr("The latest requests: time, route, status, model, tokens, latency"),
+        )
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
         self.tabs.addTab(self.log, self.tr("Request log"))
@@ -137,7 +176,9 @@ class ServerPage(QWidget):
         self.start_button.toggled.connect(self._on_start_button_toggled)
         self.lan.toggled.connect(self._on_lan_toggled)
         self.show_key.toggled.connect(self._on_show_key_toggled)
-        self.copy_key.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.api_key() or ""))
+        self.copy_key.clicked.connect(
+            lambda: QGuiApplication.clipboard().setText(self.api_key() or "")
+        )
         self.new_key.clicked.connect(self._on_new_key_clicked)
         self.controller.started.connect(self._on_controller_started)
         self.controller.stopped.connect(self._on_controller_stopped)
@@ -205,7 +246,9 @@ class ServerPage(QWidget):
         host = self.host.text().strip() or "127.0.0.1"
         if lan and host in ("127.0.0.1", "localhost", "::1"):
             host = "0.0.0.0"
-        return ServerOptions(host, self.port.value(), lan, self.require_key.isChecked() or lan, cors)
+        return ServerOptions(
+            host, self.port.value(), lan, self.require_key.isChecked() or lan, cors
+        )
 
     def _on_lan_toggled(self, on: bool) -> None:
         self.lan_warning.setVisible(on)
@@ -216,7 +259,11 @@ class ServerPage(QWidget):
 
     def _save_options(self, opts: ServerOptions) -> None:
         s = self.services.settings.server
-        s.host, s.require_api_key, s.cors_origins = opts.host, opts.require_key, list(opts.cors_origins)
+        s.host, s.require_api_key, s.cors_origins = (
+            opts.host,
+            opts.require_key,
+            list(opts.cors_origins),
+        )
         if opts.port:
             s.port = opts.port
         try:
@@ -310,7 +357,11 @@ class ServerPage(QWidget):
             if r.time <= self._log_seen:
                 continue
             self._log_seen = r.time
-            tokens = f" · {r.prompt_tokens}+{r.completion_tokens} tokens" if r.completion_tokens is not None else ""
+            tokens = (
+                f" · {r.prompt_tokens}+{r.completion_tokens} tokens"
+                if r.completion_tokens is not None
+                else ""
+            )
             self.log.appendPlainText(
                 f"{time.strftime('%H:%M:%S', time.localtime(r.time))}  {r.method} {r.route}  {r.status}"
                 f"  {r.model or '-'}{tokens}  {r.latency_ms:.0f} ms  {r.client}"
