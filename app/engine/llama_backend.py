@@ -285,6 +285,9 @@ class LlamaBackend:
     def token_bytes(self, token: int, special: bool = False) -> bytes:
         import llama_cpp as L
 
+        if not 0 <= token < self.n_vocab:  # llama.cpp aborts the process on a bad id
+            raise InvalidRequestError(f"Token id {token} is outside the vocabulary (0..{self.n_vocab - 1}).")
+
         buf = self._piece_buf
         n = L.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)
         if n < 0:
@@ -325,6 +328,9 @@ class LlamaBackend:
 
     def _detok_all(self, tokens: list[int]) -> str:
         import llama_cpp as L
+
+        if any(not 0 <= t < self.n_vocab for t in tokens):
+            raise InvalidRequestError(f"Token ids must be between 0 and {self.n_vocab - 1}.")
 
         arr = (L.llama_token * len(tokens))(*tokens)
         cap = len(tokens) * 16 + 16

@@ -299,3 +299,11 @@ def test_raw_prompt_completion(engine: InferenceService) -> None:
         GenerationRequest(prompt="Once upon a time", max_tokens=8, sampling=SamplingParams(seed=1))
     )
     assert res.stats.completion_tokens == 8
+
+
+def test_out_of_range_token_ids_are_an_error_not_a_crash(engine: InferenceService) -> None:
+    with pytest.raises(InvalidRequestError):
+        engine.call(lambda b: b.detokenize([10**6])).result()
+    with pytest.raises(InvalidRequestError):
+        engine.call(lambda b: b.detokenize([-1])).result()
+    assert engine.generate(chat("still fine", max_tokens=3)).stats.completion_tokens == 3
