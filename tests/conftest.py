@@ -26,6 +26,16 @@ def hearth_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
 
 
 @pytest.fixture(autouse=True)
+def hub_online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the Hub client switched on (test folders may switch it off)."""
+    import sys
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    if "huggingface_hub.constants" in sys.modules:
+        monkeypatch.setattr(sys.modules["huggingface_hub.constants"], "HF_HUB_OFFLINE", False)
+
+
+@pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[object]:
     """No OS keychain on CI machines: an in-memory keyring backend stands in."""
     yield install_memory_keyring()

@@ -3,7 +3,6 @@ a RagService per test in that test's own HEARTH_HOME, and generated documents.""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,15 @@ import pytest
 
 from tests.rag.pdfgen import write_pdf
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+@pytest.fixture(autouse=True)
+def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RAG tests load the packaged embedding model with the Hub switched off."""
+    import sys
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    if "huggingface_hub.constants" in sys.modules:
+        monkeypatch.setattr(sys.modules["huggingface_hub.constants"], "HF_HUB_OFFLINE", True)
 
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 SHARED_PDFS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pdfs"
