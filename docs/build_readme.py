@@ -1,6 +1,6 @@
 """Splice docs/*.md into README.md between the BEGIN/END markers (headings demoted one level).
 
-    .venv/bin/python docs/build_readme.py
+.venv/bin/python docs/build_readme.py
 """
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ def main() -> None:
     _old, tail = rest.split(END, 1)
     docs = ROOT / "docs"
     # packaging.md already uses second-level headings ("## Download")
-    parts = [demote((docs / "packaging.md").read_text(encoding="utf-8"), 0)] if (docs / "packaging.md").exists() else []
+    parts = (
+        [demote((docs / "packaging.md").read_text(encoding="utf-8"), 0)]
+        if (docs / "packaging.md").exists()
+        else []
+    )
     parts += [demote((docs / n).read_text(encoding="utf-8")) for n in ORDER if (docs / n).exists()]
-    readme.write_text(head + BEGIN + "\n\n" + "\n".join(parts) + "\n" + END + tail, encoding="utf-8")
+    readme.write_text(
+        head + BEGIN + "\n\n" + "\n".join(parts) + "\n" + END + tail, encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

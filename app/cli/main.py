@@ -28,22 +28,40 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("app.cli.engine_cmds:chat", "Chat with a model in the terminal."),
     "bench": ("app.cli.engine_cmds:bench", "Measure prefill and decode speed of a model."),
     "docs": ("app.cli.rag_cmds:docs", "Document collections: add files, list, search, remove."),
-    "ask": ("app.cli.rag_cmds:ask", "Answer a question from a document collection, with citations."),
+    "ask": (
+        "app.cli.rag_cmds:ask",
+        "Answer a question from a document collection, with citations.",
+    ),
     "create": ("app.cli.persona_cmds:create", "Create a persona from an Ollama Modelfile (-f)."),
     "show": ("app.cli.persona_cmds:show", "Show a persona (--modelfile, --json)."),
     "personas": ("app.cli.persona_cmds:personas", "List personas; 'rm' and 'cp' manage them."),
-    "serve": ("app.cli.serve_cmds:serve", "Serve the OpenAI- and Ollama-compatible API on this computer."),
+    "serve": (
+        "app.cli.serve_cmds:serve",
+        "Serve the OpenAI- and Ollama-compatible API on this computer.",
+    ),
     "key": ("app.cli.serve_cmds:key", "Show or replace the local server's API key."),
     "search": ("app.cli.models_cmds:search", "Search Hugging Face for GGUF models."),
-    "files": ("app.cli.models_cmds:files", "A repo's GGUF files by quantization, with sizes and fit."),
+    "files": (
+        "app.cli.models_cmds:files",
+        "A repo's GGUF files by quantization, with sizes and fit.",
+    ),
     "repo": ("app.cli.models_cmds:files", "Same as 'files'."),
-    "pull": ("app.cli.models_cmds:pull", "Download REPO[:QUANT] from Hugging Face (re-run to resume)."),
+    "pull": (
+        "app.cli.models_cmds:pull",
+        "Download REPO[:QUANT] from Hugging Face (re-run to resume).",
+    ),
     "ls": ("app.cli.models_cmds:ls", "List the models in your library."),
-    "models": ("app.cli.models_cmds:models", "The model library: list, scan, rm, verify, alias, import."),
+    "models": (
+        "app.cli.models_cmds:models",
+        "The model library: list, scan, rm, verify, alias, import.",
+    ),
     "rm": ("app.cli.models_cmds:rm", "Delete a model from the library and the disk."),
     "verify": ("app.cli.models_cmds:verify", "Check models' sha256 against the recorded hash."),
     "alias": ("app.cli.models_cmds:alias", "Give a library model an extra name (or --rename it)."),
-    "import": ("app.cli.models_cmds:import_", "Use models Ollama, LM Studio or GPT4All downloaded."),
+    "import": (
+        "app.cli.models_cmds:import_",
+        "Use models Ollama, LM Studio or GPT4All downloaded.",
+    ),
     "login": ("app.cli.models_cmds:login", "Store a Hugging Face token in the OS keychain."),
 }
 

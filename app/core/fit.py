@@ -208,7 +208,9 @@ def estimate(
     requested = max_gl if gpu_layers is None or gpu_layers < 0 else min(gpu_layers, n + 1)
     if not has_gpu:
         requested = 0
-    ram, vram, weights, kv, compute = _split(info, ctx, kv_type, requested, n_ubatch, flash_attn, repack)
+    ram, vram, weights, kv, compute = _split(
+        info, ctx, kv_type, requested, n_ubatch, flash_attn, repack
+    )
     if hw.unified_memory:
         # one pool: everything counts against RAM
         ram, vram = ram + vram, 0

@@ -286,7 +286,9 @@ class LlamaBackend:
         import llama_cpp as L
 
         if not 0 <= token < self.n_vocab:  # llama.cpp aborts the process on a bad id
-            raise InvalidRequestError(f"Token id {token} is outside the vocabulary (0..{self.n_vocab - 1}).")
+            raise InvalidRequestError(
+                f"Token id {token} is outside the vocabulary (0..{self.n_vocab - 1})."
+            )
 
         buf = self._piece_buf
         n = L.llama_token_to_piece(self._vocab, token, buf, len(buf), 0, special)

@@ -20,6 +20,7 @@ def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     if "huggingface_hub.constants" in sys.modules:
         monkeypatch.setattr(sys.modules["huggingface_hub.constants"], "HF_HUB_OFFLINE", True)
 
+
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 SHARED_PDFS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pdfs"
 
