@@ -30,6 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import app  # noqa: E402, F401  (sets OMP_WAIT_POLICY=PASSIVE for every contender alike)
+
 from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf, quantize  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
@@ -201,8 +203,10 @@ def compare(path: Path, rounds: int, threads: int) -> dict[str, Any]:
     runs: dict[str, list[dict[str, float]]] = {"hearth": [], "high": [], "low": []}
     for _name, c in (("hearth", hearth), ("high", high), ("low", low)):  # warm-up
         c.run(toks[:64], 8)
-    for _ in range(rounds):
-        for name, c in (("hearth", hearth), ("high", high), ("low", low)):
+    order = [("hearth", hearth), ("high", high), ("low", low)]
+    for r in range(rounds):
+        # rotate who goes first, so no contender always follows the same one
+        for name, c in order[r % 3 :] + order[: r % 3]:
             runs[name].append(c.run(toks, N_GEN))
     med = {
         k: {m: statistics.median(r[m] for r in v) for m in ("prefill", "decode", "ttft")}

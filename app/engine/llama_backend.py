@@ -70,6 +70,7 @@ class LlamaBackend:
         # text and tokens of the last prompt plus its reply, so that the next turn of the
         # same conversation reuses the reply's own tokens instead of a re-tokenization
         self._history: tuple[str, list[int]] | None = None
+        self._eog: list[int] | None = None
         self._one: Any = None
         self._piece_buf = ctypes.create_string_buffer(256)
         self.loaded: LoadedModel | None = None
@@ -220,6 +221,7 @@ class LlamaBackend:
         self._one = (L.llama_token * 1)()
         self._cached = []
         self._history = None
+        self._eog = None
         self._template = ChatTemplate(
             info.chat_template, bos_token=info.bos_token or "", eos_token=info.eos_token or ""
         )
@@ -260,6 +262,7 @@ class LlamaBackend:
         self._template = None
         self._cached = []
         self._history = None
+        self._eog = None
         self.loaded = None
         gc.collect()
 
@@ -414,6 +417,7 @@ class LlamaBackend:
         L.llama_memory_clear(self._mem, True)
         self._cached = []
         self._history = None
+        self._eog = None
 
     def _reuse_prefix(self, tokens: list[int]) -> int:
         """Keep the KV cache for the longest common prefix; return how many tokens are reused."""
@@ -453,9 +457,7 @@ class LlamaBackend:
         max_new = budget if req.max_tokens is None else min(req.max_tokens, budget)
         extra_bias: dict[int, float] = {}
         if req.ignore_eos:
-            for t in range(self.n_vocab):
-                if L.llama_vocab_is_eog(self._vocab, t):
-                    extra_bias[t] = -math.inf
+            extra_bias = dict.fromkeys(self._eog_tokens(), -math.inf)
         grammar = grammar_for(req)
         chain = SamplerChain(
             self._vocab,
@@ -570,6 +572,14 @@ class LlamaBackend:
         return TokenLogprob(
             raw.decode("utf-8", errors="replace"), float(logits[tok] - lse), tuple(raw), top
         )
+
+    def _eog_tokens(self) -> list[int]:
+        """End-of-generation token ids (scanned once per loaded model)."""
+        import llama_cpp as L
+
+        if self._eog is None:
+            self._eog = [t for t in range(self.n_vocab) if L.llama_vocab_is_eog(self._vocab, t)]
+        return self._eog
 
     @property
     def model_ptr(self) -> Any:
