@@ -22,8 +22,9 @@ from app.engine.types import GenerationRequest, GenerationResult, TextDelta, Tok
 from app.server.bridge import Generation
 from app.server.errors import APIError, describe, openai_body
 from app.server.models import ModelRouter
+from app.server.openai_chat_build import openai_sampling
 from app.server.openai_schemas import CompletionRequest, EmbeddingRequest
-from app.server.state import ServerState, finish_reason, get_state, sampling, stops
+from app.server.state import ServerState, finish_reason, get_state, stops
 
 router = APIRouter()
 
@@ -102,23 +103,7 @@ def legacy_logprobs(lps: list[TokenLogprob], offset: int) -> dict[str, Any]:
 
 def _completion_build(body: CompletionRequest, prompt: str):  # type: ignore[no-untyped-def]
     def build(resolved: ResolvedModel) -> GenerationRequest:
-        try:
-            bias = tuple((int(k), float(v)) for k, v in (body.logit_bias or {}).items())
-        except ValueError:
-            raise APIError("logit_bias keys must be token ids.", param="logit_bias") from None
-        params = sampling(
-            resolved,
-            temperature=body.temperature,
-            top_p=body.top_p,
-            top_k=body.top_k,
-            min_p=body.min_p,
-            typical_p=body.typical_p,
-            repeat_penalty=body.repeat_penalty,
-            presence_penalty=body.presence_penalty,
-            frequency_penalty=body.frequency_penalty,
-            seed=body.seed,
-            logit_bias=bias or None,
-        )
+        params = openai_sampling(resolved, body)
         max_tokens = body.max_tokens if body.max_tokens is not None else (resolved.max_tokens or 16)
         return GenerationRequest(
             prompt=prompt,

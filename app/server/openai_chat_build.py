@@ -10,6 +10,7 @@ from app.engine.presets import ResolvedModel
 from app.engine.types import (
     ChatMessage,
     GenerationRequest,
+    SamplingParams,
 )
 from app.server.errors import APIError
 from app.server.openai_schemas import ChatCompletionRequest, Message, NamedToolChoice
@@ -142,23 +143,7 @@ def build_request(
         logprobs = body.top_logprobs or 0
     elif body.top_logprobs:
         raise APIError("top_logprobs needs logprobs: true.", param="top_logprobs")
-    try:
-        bias = tuple((int(k), float(v)) for k, v in (body.logit_bias or {}).items())
-    except ValueError:
-        raise APIError("logit_bias keys must be token ids.", param="logit_bias") from None
-    params = sampling(
-        resolved,
-        temperature=body.temperature,
-        top_p=body.top_p,
-        top_k=body.top_k,
-        min_p=body.min_p,
-        typical_p=body.typical_p,
-        repeat_penalty=body.repeat_penalty,
-        presence_penalty=body.presence_penalty,
-        frequency_penalty=body.frequency_penalty,
-        seed=body.seed,
-        logit_bias=bias or None,
-    )
+    params = openai_sampling(resolved, body)
     max_tokens = (
         body.max_completion_tokens if body.max_completion_tokens is not None else body.max_tokens
     )
@@ -174,3 +159,24 @@ def build_request(
         tools=tuple({"type": "function", "function": f} for f in functions),
     )
     return req, plan
+
+
+def openai_sampling(resolved: ResolvedModel, body: Any) -> SamplingParams:
+    """Sampling fields shared by chat and text completions, on top of the preset's."""
+    try:
+        bias = tuple((int(k), float(v)) for k, v in (body.logit_bias or {}).items())
+    except ValueError:
+        raise APIError("logit_bias keys must be token ids.", param="logit_bias") from None
+    return sampling(
+        resolved,
+        temperature=body.temperature,
+        top_p=body.top_p,
+        top_k=body.top_k,
+        min_p=body.min_p,
+        typical_p=body.typical_p,
+        repeat_penalty=body.repeat_penalty,
+        presence_penalty=body.presence_penalty,
+        frequency_penalty=body.frequency_penalty,
+        seed=body.seed,
+        logit_bias=bias or None,
+    )
