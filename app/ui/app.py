@@ -28,6 +28,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Hearth")
     app.setOrganizationName("Hearth")
     app.setApplicationDisplayName("Hearth")
+    app.setDesktopFileName("io.hearth.Hearth")  # matches packaging/linux/hearth.desktop
     if not app.property("hearth_translators"):
         from app.ui.i18n import install_translators
 
