@@ -42,8 +42,8 @@ test-fast: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow" -x
 
 lint: venv
-	$(BIN)/ruff check app tests bench packaging docs
-	$(BIN)/ruff format --check app tests bench packaging docs
+	$(BIN)/ruff check app tests bench packaging docs/build_readme.py
+	$(BIN)/ruff format --check app tests bench packaging docs/build_readme.py
 	$(BIN)/mypy
 
 format: venv
