@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import app  # noqa: E402, F401  (sets OMP_WAIT_POLICY=PASSIVE for every contender alike)
-
 from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf, quantize  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"
