@@ -417,7 +417,6 @@ class LlamaBackend:
         L.llama_memory_clear(self._mem, True)
         self._cached = []
         self._history = None
-        self._eog = None
 
     def _reuse_prefix(self, tokens: list[int]) -> int:
         """Keep the KV cache for the longest common prefix; return how many tokens are reused."""
