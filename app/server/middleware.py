@@ -103,9 +103,11 @@ class AccessLogMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-            await send(message)
             if message["type"] == "http.response.body" and not message.get("more_body", False):
+                # record before the last byte goes out, so a client that has its answer can
+                # already read its log entry
                 finish()
+            await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
