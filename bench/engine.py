@@ -9,8 +9,12 @@ and caches (bench/.cache/), with the same threads, batch and attention settings:
   * high-level  llama_cpp.Llama.create_completion(stream=True)
   * low-level   a minimal llama_decode + native sampler-chain loop
 
-Rounds are interleaved (A, B, C, A, B, C, ...) and medians reported, so background load
-affects all three alike. Then: TTFT at turn 10 vs turn 1 of a conversation (prefix reuse),
+Rounds are interleaved (A, B, C, A, B, C, ...), rotating who goes first, and each ratio is
+the median of the per-round ratios, so drifting background load affects all three alike.
+The contenders are built afresh in every epoch, in a rotated order: where a model's
+buffers land in memory moves one instance's speed by a few percent, and rebuilding
+spreads that over all three instead of pinning it on one. Then: TTFT at turn 10 vs turn 1
+of a conversation (prefix reuse; the median over several conversations),
 and the memory-fit estimate against measured resident-memory growth at 2k and 8k context
 (each in a fresh subprocess). Targets (issue #2): decode >= 1.0x high-level and >= 0.95x
 low-level; prefill >= 0.97x; TTFT turn 10 <= 1.2x turn 1; fit error <= 10%.
@@ -193,32 +197,62 @@ def flash_attn_auto_is_on() -> bool:
     return True
 
 
-def compare(path: Path, rounds: int, threads: int) -> dict[str, Any]:
+def compare(path: Path, rounds: int, threads: int, epochs: int = 3) -> dict[str, Any]:
+    import gc
+
     n_ctx = 2048
-    low = LowLevel(path, n_ctx, threads)
-    high = HighLevel(path, n_ctx, threads, fa=flash_attn_auto_is_on())
-    hearth = Hearth(path, n_ctx, threads)
-    toks = prompt_tokens(low.model, low.vocab, N_PROMPT)
     runs: dict[str, list[dict[str, float]]] = {"hearth": [], "high": [], "low": []}
-    for _name, c in (("hearth", hearth), ("high", high), ("low", low)):  # warm-up
-        c.run(toks[:64], 8)
-    order = [("hearth", hearth), ("high", high), ("low", low)]
-    for r in range(rounds):
-        # rotate who goes first, so no contender always follows the same one
-        for name, c in order[r % 3 :] + order[: r % 3]:
-            runs[name].append(c.run(toks, N_GEN))
+    makers = [
+        ("hearth", lambda: Hearth(path, n_ctx, threads)),
+        ("high", lambda: HighLevel(path, n_ctx, threads, fa=flash_attn_auto_is_on())),
+        ("low", lambda: LowLevel(path, n_ctx, threads)),
+    ]
+    toks: list[int] = []
+    turns: list[dict[str, Any]] = []
+    for e in range(epochs):
+        built = {name: make() for name, make in makers[e % 3 :] + makers[: e % 3]}
+        if not toks:
+            low = built["low"]
+            assert isinstance(low, LowLevel)
+            toks = prompt_tokens(low.model, low.vocab, N_PROMPT)
+        for c in built.values():  # warm-up
+            c.run(toks[:64], 8)
+        order = list(built.items())
+        for r in range(rounds):
+            # rotate who goes first, so no contender always follows the same one
+            for name, c in order[r % 3 :] + order[: r % 3]:
+                runs[name].append(c.run(toks, N_GEN))
+        hearth = built["hearth"]
+        assert isinstance(hearth, Hearth)
+        turns.append(multi_turn(hearth))
+        hearth.svc.close()
+        built.clear()
+        gc.collect()
     med = {
         k: {m: statistics.median(r[m] for r in v) for m in ("prefill", "decode", "ttft")}
         for k, v in runs.items()
     }
-    turns = multi_turn(hearth)
-    hearth.svc.close()
+    paired = {
+        f"{m}_vs_{other}": statistics.median(
+            h[m] / o[m] for h, o in zip(runs["hearth"], runs[other], strict=True)
+        )
+        for m in ("prefill", "decode")
+        for other in ("high", "low")
+    }
+    n_turns = len(turns[0]["ttft_s"])
+    ttft = [statistics.median(t["ttft_s"][i] for t in turns) for i in range(n_turns)]
     return {
         "median": med,
-        "turns": turns,
+        "paired": paired,
+        "turns": {
+            "ttft_s": ttft,
+            "evaluated_prompt_tokens": turns[0]["evaluated_prompt_tokens"],
+            "ratio_turn10_turn1": ttft[-1] / ttft[0],
+            "conversations": len(turns),
+        },
         "n_prompt": N_PROMPT,
         "n_gen": N_GEN,
-        "rounds": rounds,
+        "rounds": rounds * epochs,
         "threads": threads,
     }
 
@@ -297,7 +331,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per epoch")
+    ap.add_argument("--epochs", type=int, default=3, help="times the contenders are rebuilt")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--fit-probe", type=int, default=None, help=argparse.SUPPRESS)
@@ -312,7 +347,7 @@ def main() -> None:
     from app.core.hardware import default_threads
 
     threads = args.threads or default_threads()
-    out = compare(path, args.rounds, threads)
+    out = compare(path, args.rounds, threads, args.epochs)
     out["fit"] = [
         json.loads(
             subprocess.run(
@@ -325,11 +360,12 @@ def main() -> None:
         for c in (2048, 8192)
     ]
     med = out["median"]
+    paired = out["paired"]
     ratios = {
-        "decode_vs_high": med["hearth"]["decode"] / med["high"]["decode"],
-        "decode_vs_low": med["hearth"]["decode"] / med["low"]["decode"],
-        "prefill_vs_high": med["hearth"]["prefill"] / med["high"]["prefill"],
-        "prefill_vs_low": med["hearth"]["prefill"] / med["low"]["prefill"],
+        "decode_vs_high": paired["decode_vs_high"],
+        "decode_vs_low": paired["decode_vs_low"],
+        "prefill_vs_high": paired["prefill_vs_high"],
+        "prefill_vs_low": paired["prefill_vs_low"],
         "ttft_turn10_vs_turn1": out["turns"]["ratio_turn10_turn1"],
         "fit_error_2k": out["fit"][0]["error"],
         "fit_error_8k": out["fit"][1]["error"],
@@ -337,7 +373,8 @@ def main() -> None:
     out["ratios"] = ratios
     print(
         f"model: {path.name} ({path.stat().st_size / 2**20:.0f} MiB), threads={threads}, "
-        f"prompt={N_PROMPT}, gen={N_GEN}, rounds={args.rounds} (medians)"
+        f"prompt={N_PROMPT}, gen={N_GEN}, rounds={out['rounds']} over {args.epochs} epochs "
+        "(medians; ratios are medians of per-round ratios)"
     )
     print(f"{'':12}{'prefill tok/s':>15}{'decode tok/s':>15}{'TTFT ms':>10}")
     for k, label in (("hearth", "hearth"), ("high", "high-level"), ("low", "low-level")):

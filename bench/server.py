@@ -7,8 +7,11 @@ Same model file, same threads and context, one server at a time on 127.0.0.1 (ea
 its own process, so client and server do not share a GIL):
 
   * engine     Hearth's InferenceService alone (the ``hearth bench`` decode rate)
-  * hearth     ``python -m app serve MODEL --no-auth``
-  * llama-cpp  ``python -m llama_cpp.server --interrupt_requests False``
+  * hearth     ``python -m app serve MODEL --no-auth`` (generations batched, 4 slots)
+  * llama-cpp  ``python -m llama_cpp.server --interrupt_requests False``, given the same
+               threads as Hearth
+  * llama-cpp-defaults  the same, with its own default threads (what a user who starts it
+               without tuning gets: half the CPU's cores for generation)
 
 For 1 client and for 4 concurrent streaming clients (chat completions, EOS banned so every
 reply is ``--gen`` tokens): aggregate completion tok/s, median/max TTFT, the single
@@ -89,6 +92,7 @@ class Server:
                 "64",
             ]
         else:
+            same_threads = ["--n_threads", str(threads), "--n_threads_batch", str(threads)]
             cmd = [
                 PY,
                 "-m",
@@ -97,10 +101,7 @@ class Server:
                 str(model),
                 "--port",
                 str(self.port),
-                "--n_threads",
-                str(threads),
-                "--n_threads_batch",
-                str(threads),
+                *(same_threads if kind == "llama-cpp" else []),
                 "--n_ctx",
                 str(n_ctx),
                 "--interrupt_requests",
@@ -318,12 +319,13 @@ def main() -> None:
     )
     # rounds interleave engine, hearth, llama-cpp so background load hits all alike; medians reported
     engine_runs: list[float] = []
-    runs: dict[str, list[dict[str, Any]]] = {"hearth": [], "llama-cpp": []}
+    kinds = ("hearth", "llama-cpp", "llama-cpp-defaults")
+    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
     for r in range(args.rounds):
         engine_runs.append(
             engine_rate(args.model, args.threads, args.ctx, args.gen)["decode_tok_s"]
         )
-        for kind in ("hearth", "llama-cpp"):
+        for kind in kinds[r % 3 :] + kinds[: r % 3]:  # rotate who goes first
             runs[kind].append(bench_server(kind, args.model, args, bias))
         print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     results: dict[str, Any] = {
@@ -333,39 +335,38 @@ def main() -> None:
     for kind, rs in runs.items():
         results[kind] = {n: _median_run([x[n] for x in rs]) for n in ("1", "4")}
     eng = results["engine"]["decode_tok_s"]
-    h, lc = results["hearth"], results["llama-cpp"]
+    h = results["hearth"]
     print(f"\nengine decode rate (hearth bench): {eng:.2f} tok/s")
     print(
-        f"{'':12}{'clients':>8}{'agg tok/s':>11}{'ttft med':>10}{'ttft max':>10}{'complete':>10}{'errors':>8}"
+        f"{'':20}{'clients':>8}{'agg tok/s':>11}{'ttft med':>10}{'ttft max':>10}{'complete':>10}{'errors':>8}"
     )
-    for kind in ("hearth", "llama-cpp"):
+    for kind in kinds:
         for n in ("1", "4"):
             r = results[kind][n]
             print(
-                f"{kind:12}{n:>8}{r['aggregate_tok_s']:>11.2f}{r['ttft_median_s'] or 0:>10.3f}"
+                f"{kind:20}{n:>8}{r['aggregate_tok_s']:>11.2f}{r['ttft_median_s'] or 0:>10.3f}"
                 f"{r['ttft_max_s'] or 0:>10.3f}{r['complete']:>7}/{n:<2}{len(r['errors']):>8}"
             )
     single = h["1"].get("stream_decode_tok_s", 0.0)
-    ratios = {
-        "hearth_stream_vs_engine": round(single / eng, 3) if eng else None,
-        "hearth_vs_llamacpp_1": round(h["1"]["aggregate_tok_s"] / lc["1"]["aggregate_tok_s"], 3)
-        if lc["1"]["aggregate_tok_s"]
-        else None,
-        "hearth_vs_llamacpp_4": round(h["4"]["aggregate_tok_s"] / lc["4"]["aggregate_tok_s"], 3)
-        if lc["4"]["aggregate_tok_s"]
-        else None,
+    ratios: dict[str, float | None] = {
+        "hearth_stream_vs_engine": round(single / eng, 3) if eng else None
     }
+    for anchor in kinds[1:]:
+        for n in ("1", "4"):
+            base = results[anchor][n]["aggregate_tok_s"]
+            ratios[f"hearth_vs_{anchor}_{n}"] = (
+                round(h[n]["aggregate_tok_s"] / base, 3) if base else None
+            )
     results["ratios"] = ratios
     print(
         f"\nHearth streamed decode vs engine: {ratios['hearth_stream_vs_engine']}x (target >= 0.9)"
     )
-    print(
-        f"Hearth vs llama-cpp-python server, 1 client: {ratios['hearth_vs_llamacpp_1']}x (target >= 2)"
-    )
-    print(
-        f"Hearth vs llama-cpp-python server, 4 clients: {ratios['hearth_vs_llamacpp_4']}x (target >= 2)"
-    )
-    for kind in ("hearth", "llama-cpp"):
+    for anchor in kinds[1:]:
+        for n in ("1", "4"):
+            print(
+                f"Hearth vs {anchor}, {n} client(s): {ratios[f'hearth_vs_{anchor}_{n}']}x (target >= 2)"
+            )
+    for kind in kinds:
         for n in ("1", "4"):
             if results[kind][n]["errors"]:
                 print(f"{kind} {n} client(s) errors: {results[kind][n]['errors'][:3]}")

@@ -36,6 +36,12 @@ def _settings() -> Any:
 @click.option(
     "--gpu-layers", default="auto", show_default=True, help="Layers to offload, or 'auto'."
 )
+@click.option(
+    "--parallel",
+    "n_parallel",
+    type=click.IntRange(1, 64),
+    help="Requests generated together in one batch (default 4; they share the context).",
+)
 @click.option("--max-queue", type=int, help="Requests that may wait before new ones get 429.")
 @click.option("--rate-limit", type=int, default=0, help="Requests per minute per API key (0: off).")
 @click.option(
@@ -56,6 +62,7 @@ def serve(
     n_ctx: int | None,
     threads: int | None,
     gpu_layers: str,
+    n_parallel: int | None,
     max_queue: int | None,
     rate_limit: int,
     no_swap: bool,
@@ -106,6 +113,7 @@ def serve(
         "use_mmap": e.use_mmap,
         "use_mlock": e.use_mlock,
         "max_default_ctx": e.max_default_ctx,
+        "n_parallel": n_parallel or e.n_parallel,
     }
     service = InferenceService(max_queue=max(config.max_queue, 32))
     app = create_app(service, config, load_defaults=load_defaults)

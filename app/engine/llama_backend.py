@@ -9,7 +9,6 @@ partial stop strings, and checks a cancel flag between tokens.
 
 from __future__ import annotations
 
-import codecs
 import ctypes
 import gc
 import logging
@@ -35,14 +34,12 @@ from app.core.hardware import HardwareInfo, default_threads, detect_hardware
 from app.engine import llama_log
 from app.engine.architectures import SUPPORTED_ARCHITECTURES
 from app.engine.chat_template import ChatTemplate
-from app.engine.sampling import SamplerChain, grammar_for
-from app.engine.stops import StopMatcher
+from app.engine.runs import ActiveRun, GenerationWork, Slot, TokenBatch, cancelled_result
 from app.engine.types import (
     ChatMessage,
     FinishReason,
     GenerationRequest,
     GenerationResult,
-    GenerationStats,
     LoadedModel,
     LoadOptions,
     TextDelta,
@@ -66,12 +63,10 @@ class LlamaBackend:
         self._mem: Any = None
         self._info: GGUFInfo | None = None
         self._template: ChatTemplate | None = None
-        self._cached: list[int] = []  # tokens whose KV is in the cache (sequence 0)
-        # text and tokens of the last prompt plus its reply, so that the next turn of the
-        # same conversation reuses the reply's own tokens instead of a re-tokenization
-        self._history: tuple[str, list[int]] | None = None
+        self._slots: list[Slot] = []  # one per sequence of the (unified) KV cache
+        self._batch: TokenBatch | None = None
         self._eog: list[int] | None = None
-        self._one: Any = None
+        self._is_eog: Any = None
         self._piece_buf = ctypes.create_string_buffer(256)
         self.loaded: LoadedModel | None = None
         self.n_ctx = 0
@@ -177,7 +172,9 @@ class LlamaBackend:
         cparams.n_ctx = n_ctx
         cparams.n_batch = min(opts.n_batch, n_ctx)
         cparams.n_ubatch = min(opts.n_ubatch, opts.n_batch, n_ctx)
-        cparams.n_seq_max = 1
+        n_seq = max(1, opts.n_parallel)
+        cparams.n_seq_max = n_seq
+        cparams.kv_unified = True  # every sequence may use the whole context
         cparams.n_threads = threads
         cparams.n_threads_batch = opts.n_threads_batch or threads
         cparams.type_k = _KV_GGML_TYPE[opts.kv_type]
@@ -218,10 +215,10 @@ class LlamaBackend:
         self.n_ctx = int(L.llama_n_ctx(ctx))
         self.n_batch = int(L.llama_n_batch(ctx))
         self.n_vocab = int(L.llama_vocab_n_tokens(self._vocab))
-        self._one = (L.llama_token * 1)()
-        self._cached = []
-        self._history = None
+        self._slots = [Slot(i) for i in range(int(L.llama_n_seq_max(ctx)) or n_seq)]
+        self._batch = TokenBatch(self.n_batch)
         self._eog = None
+        self._is_eog = L.llama_vocab_is_eog
         self._template = ChatTemplate(
             info.chat_template, bos_token=info.bos_token or "", eos_token=info.eos_token or ""
         )
@@ -253,6 +250,9 @@ class LlamaBackend:
             return
         import llama_cpp as L
 
+        if self._batch is not None:
+            self._batch.free()
+            self._batch = None
         if self._ctx is not None:
             L.llama_free(self._ctx)
         if self._model is not None:
@@ -260,8 +260,7 @@ class LlamaBackend:
         self._ctx = self._model = self._vocab = self._mem = None
         self._info = None
         self._template = None
-        self._cached = []
-        self._history = None
+        self._slots = []
         self._eog = None
         self.loaded = None
         gc.collect()
@@ -316,11 +315,10 @@ class LlamaBackend:
             **kwargs,
         )
 
-    def _tokenize_prompt(self, text: str) -> list[int]:
+    def _tokenize_prompt(self, text: str, h: tuple[str, list[int]] | None = None) -> list[int]:
         info = self.info
         starts_with_bos = bool(info.bos_token) and text.startswith(info.bos_token or "")
         full = self.tokenize(text, add_bos=info.add_bos_token and not starts_with_bos, special=True)
-        h = self._history
         if h is None or len(text) <= len(h[0]) or not text.startswith(h[0]):
             return full
         # A follow-up turn: the previous prompt and reply keep the tokens they had, so
@@ -346,18 +344,28 @@ class LlamaBackend:
             n = L.llama_detokenize(self._vocab, arr, len(tokens), buf, -n, False, True)
         return buf.raw[:n].decode("utf-8", errors="replace")
 
-    def _prepare(self, req: GenerationRequest) -> tuple[str, list[int], int]:
-        """(prompt text, tokens, turns dropped), applying the request's truncation policy."""
+    def _prepare(
+        self,
+        req: GenerationRequest,
+        history: tuple[str, list[int]] | None = None,
+        first_text: str | None = None,
+    ) -> tuple[str, list[int], int]:
+        """(prompt text, tokens, turns dropped), applying the request's truncation policy.
+
+        ``history`` is the KV slot's last prompt and reply (for token splicing);
+        ``first_text`` the already rendered prompt of the untruncated messages.
+        """
         self._require()
         if req.prompt is not None:
-            toks = self._tokenize_prompt(req.prompt)
+            toks = self._tokenize_prompt(req.prompt, history)
             self._check_fits(len(toks), req)
             return req.prompt, toks, 0
         messages = list(req.messages)
         dropped = 0
         while True:
-            text = self.render_chat(messages, req)
-            toks = self._tokenize_prompt(text)
+            text = first_text if first_text is not None else self.render_chat(messages, req)
+            first_text = None
+            toks = self._tokenize_prompt(text, history)
             if self._fits(len(toks), req):
                 return text, toks, dropped
             droppable = [i for i, m in enumerate(messages) if m.role not in ("system", "developer")]
@@ -375,7 +383,7 @@ class LlamaBackend:
 
     def prompt_tokens(self, req: GenerationRequest) -> tuple[list[int], int]:
         """Tokens for a request (applying its truncation policy) and the number of turns dropped."""
-        _text, toks, dropped = self._prepare(req)
+        _text, toks, dropped = self._prepare(req, self._slots[0].history if self._slots else None)
         return toks, dropped
 
     def _fits(self, n_prompt: int, req: GenerationRequest) -> bool:
@@ -397,44 +405,178 @@ class LlamaBackend:
         )
 
     # --------------------------------------------------------------- generation
-    def _decode(self, tokens: list[int]) -> None:
-        import llama_cpp as L
-
-        if len(tokens) == 1:
-            arr = self._one
-            arr[0] = tokens[0]
-        else:
-            arr = (L.llama_token * len(tokens))(*tokens)
-        rc = L.llama_decode(self._ctx, L.llama_batch_get_one(arr, len(tokens)))
-        if rc != 0:
-            # the KV cache is in an unknown state now: forget it
-            self._clear_cache()
-            raise ModelLoadError(f"llama.cpp failed to evaluate the prompt (code {rc}).")
-
     def _clear_cache(self) -> None:
+        """Forget every slot's KV cache."""
         import llama_cpp as L
 
-        L.llama_memory_clear(self._mem, True)
-        self._cached = []
-        self._history = None
+        if self._mem is not None:
+            L.llama_memory_clear(self._mem, True)
+        for slot in self._slots:
+            slot.forget()
 
-    def _reuse_prefix(self, tokens: list[int]) -> int:
-        """Keep the KV cache for the longest common prefix; return how many tokens are reused."""
+    def _drop_slot(self, slot: Slot) -> None:
+        import llama_cpp as L
+
+        if slot.cached and not L.llama_memory_seq_rm(self._mem, slot.seq, -1, -1):
+            self._clear_cache()
+            return
+        slot.forget()
+
+    def _reuse_prefix(self, slot: Slot, tokens: list[int]) -> int:
+        """Keep the slot's KV for the longest common prefix; return how many tokens are reused."""
         import llama_cpp as L
 
         n = 0
-        limit = min(
-            len(self._cached), len(tokens) - 1
-        )  # always evaluate >= 1 token for fresh logits
-        cached = self._cached
+        limit = min(len(slot.cached), len(tokens) - 1)  # evaluate >= 1 token for fresh logits
+        cached = slot.cached
         while n < limit and cached[n] == tokens[n]:
             n += 1
         if n < len(cached):
-            if not L.llama_memory_seq_rm(self._mem, 0, n, -1):
-                self._clear_cache()
+            if not L.llama_memory_seq_rm(self._mem, slot.seq, n, -1):
+                self._drop_slot(slot)
                 return 0
             del cached[n:]
         return n
+
+    def _pick_slot(self, text: str) -> Slot:
+        """A free slot for a prompt: the one whose cache continues it (shares at least half of
+        the cached text), else an empty one, else the one with the longest shared start,
+        least recently used first; so that other conversations keep their caches."""
+        free = [s for s in self._slots if not s.busy]
+
+        def common(s: Slot) -> int:
+            return _common_prefix_len(text, s.history[0]) if s.history else 0
+
+        best = max(free, key=lambda s: (common(s), -s.last_used))
+        if best.history and 2 * common(best) >= len(best.history[0]):
+            return best
+        empty = [s for s in free if not s.cached]
+        return empty[0] if empty else best
+
+    def _admit(self, work: GenerationWork, runs: list[ActiveRun]) -> ActiveRun | None:
+        """Start ``work`` in a free slot, or None when the KV cache has no room for it now.
+
+        Room is reserved up front (prompt plus the most tokens the run may generate), so
+        runs in flight never run out of cells; idle slots' caches are given up, least
+        recently used first, when the space is needed.
+        """
+        self._require()
+        req = work.request
+        t_start = time.perf_counter()
+        first_text = (
+            req.prompt if req.prompt is not None else self.render_chat(list(req.messages), req)
+        )
+        slot = self._pick_slot(first_text)
+        prepared = self._prepare(req, slot.history, None if req.prompt is not None else first_text)
+        n_prompt = len(prepared[1])
+        budget = self.n_ctx - n_prompt
+        reserve = n_prompt + (budget if req.max_tokens is None else min(req.max_tokens, budget))
+        need = sum(r.reserved for r in runs) + reserve
+        idle = sorted(
+            (s for s in self._slots if not s.busy and s is not slot and s.cached),
+            key=lambda s: s.last_used,
+        )
+        while idle and need + sum(len(s.cached) for s in idle) > self.n_ctx:
+            self._drop_slot(idle.pop(0))
+        if runs and need + sum(len(s.cached) for s in idle) > self.n_ctx:
+            return None
+        n_reused = self._reuse_prefix(slot, prepared[1])
+        run = ActiveRun(self, work, slot, prepared, n_reused, t_start)
+        slot.busy = True
+        slot.last_used = t_start
+        return run
+
+    def _step(self, runs: list[ActiveRun]) -> None:
+        """One ``llama_decode``: every decoding run's next token, then prompt chunks."""
+        batch = self._batch
+        assert batch is not None
+        batch.clear()
+        for r in runs:
+            r.logits_at = -1
+            if r.next_token is not None:
+                cached = r.slot.cached
+                r.logits_at = batch.add(r.next_token, len(cached), r.slot.seq, True)
+                cached.append(r.next_token)
+                r.next_token = None
+        for r in runs:
+            if r.pending and batch.room:
+                take, r.pending = r.pending[: batch.room], r.pending[batch.room :]
+                cached, seq = r.slot.cached, r.slot.seq
+                base = len(cached)
+                last = len(take) - 1
+                for j, tok in enumerate(take):
+                    i = batch.add(tok, base + j, seq, j == last and not r.pending)
+                cached.extend(take)
+                if not r.pending:
+                    r.logits_at = i
+        if batch.n == 0:
+            return
+        rc = batch.decode(self._ctx)
+        if rc != 0:
+            # the KV cache is in an unknown state now: forget it
+            self._clear_cache()
+            raise ModelLoadError(f"llama.cpp failed to evaluate the batch (code {rc}).")
+        now = time.perf_counter()
+        for r in runs:
+            if r.logits_at >= 0:
+                if r.n_gen == 0:
+                    r.t_prefill_end = now
+                r.on_logits(self._ctx, r.logits_at)
+
+    def run_generations(
+        self,
+        first: GenerationWork,
+        peek: Callable[[], GenerationWork | None] | None = None,
+        pop: Callable[[GenerationWork], None] | None = None,
+    ) -> None:
+        """Run ``first`` and, batched with it, the generations that ``peek`` offers next in the
+        queue (taken with ``pop`` once admitted) while slots and KV cells allow. Each work's
+        ``done`` gets its result or its error."""
+        runs: list[ActiveRun] = []
+
+        def start(work: GenerationWork) -> bool:
+            """False when there is no room for ``work`` yet."""
+            if work.cancel.is_set():
+                work.done(cancelled_result(), None)
+                return True
+            try:
+                run = self._admit(work, runs)
+            except BaseException as exc:
+                work.done(None, exc)
+                return True
+            if run is None:
+                return False
+            runs.append(run)
+            return True
+
+        start(first)
+        try:
+            while runs:
+                while peek is not None and pop is not None and len(runs) < len(self._slots):
+                    work = peek()
+                    if work is None or not start(work):
+                        break
+                    pop(work)
+                for r in runs:
+                    if r.finish is None and r.work.cancel.is_set():
+                        r.finish = FinishReason.CANCELLED
+                live = [r for r in runs if r.finish is None]
+                for r in live:
+                    r.parallel = max(r.parallel, len(live))
+                if live:
+                    self._step(live)
+                for r in [r for r in runs if r.finish is not None]:
+                    runs.remove(r)
+                    r.slot.busy = False
+                    r.work.done(r.result(), None)
+        except BaseException as exc:
+            for r in runs:
+                r.close()
+                r.slot.busy = False
+                r.work.done(None, exc)
+            self._clear_cache()
+            if not isinstance(exc, Exception):
+                raise
 
     def generate(
         self,
@@ -444,129 +586,34 @@ class LlamaBackend:
         *,
         queue_s: float = 0.0,
     ) -> GenerationResult:
-        import llama_cpp as L
+        """Run one generation to its end (a batch of one)."""
+        out: list[GenerationResult | BaseException] = []
 
-        self._require()
-        t_start = time.perf_counter()
-        prompt_text, tokens, dropped = self._prepare(req)
-        generated: list[int] = []
-        raw_text: list[str] = []
-        n_prompt = len(tokens)
-        budget = self.n_ctx - n_prompt
-        max_new = budget if req.max_tokens is None else min(req.max_tokens, budget)
-        extra_bias: dict[int, float] = {}
-        if req.ignore_eos:
-            extra_bias = dict.fromkeys(self._eog_tokens(), -math.inf)
-        grammar = grammar_for(req)
-        chain = SamplerChain(
-            self._vocab,
-            self.n_vocab,
-            req.sampling,
-            grammar=grammar,
-            extra_bias=extra_bias,
-            n_ctx=self.n_ctx,
-        )
-        matcher = StopMatcher(req.stop)
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        out: list[str] = []
-        lps: list[TokenLogprob] = []
-        n_gen = 0
-        finish = FinishReason.LENGTH
-        t_first = t_last = 0.0
-        n_reused = 0
-        t_prefill_end = t_start
-        try:
-            n_reused = self._reuse_prefix(tokens)
-            pending = tokens[n_reused:]
-            for i in range(0, len(pending), self.n_batch):
-                if cancel.is_set():
-                    finish = FinishReason.CANCELLED
-                    break
-                chunk = pending[i : i + self.n_batch]
-                self._decode(chunk)
-                self._cached.extend(chunk)
-            t_prefill_end = time.perf_counter()
-            ctx, vocab, sample, cached = self._ctx, self._vocab, chain.sample, self._cached
-            is_eog = L.llama_vocab_is_eog
-            while finish is not FinishReason.CANCELLED:
-                if n_gen >= max_new:
-                    finish = (
-                        FinishReason.LENGTH
-                        if req.max_tokens is not None and n_gen >= req.max_tokens
-                        else FinishReason.CONTEXT_FULL
-                    )
-                    break
-                tok = sample(ctx)
-                t_last = time.perf_counter()
-                if n_gen == 0:
-                    t_first = t_last
-                if is_eog(vocab, tok):
-                    finish = FinishReason.STOP
-                    break
-                n_gen += 1
-                generated.append(tok)
-                raw = self.token_bytes(tok)
-                piece = decoder.decode(raw)
-                raw_text.append(piece)
-                if req.logprobs is not None:
-                    lps.append(self._logprob(tok, raw, req.logprobs))
-                safe = matcher.feed(piece) if piece else ""
-                if safe:
-                    out.append(safe)
-                    emit(TextDelta(safe, tuple(lps[-1:]) if req.logprobs is not None else ()))
-                elif req.logprobs is not None and not matcher.stopped:
-                    emit(TextDelta("", tuple(lps[-1:])))
-                if matcher.stopped:
-                    finish = FinishReason.STOP
-                    break
-                if cancel.is_set():
-                    finish = FinishReason.CANCELLED
-                    break
-                if n_gen >= max_new:
-                    continue  # no need to evaluate a token we will not extend
-                self._decode([tok])
-                cached.append(tok)
-        finally:
-            chain.close()
-        final = decoder.decode(b"", final=True) if not matcher.stopped else ""
-        tail = matcher.flush() + final
-        if tail:
-            out.append(tail)
-            emit(TextDelta(tail))
-        t_end = time.perf_counter()
-        if n_gen == 0:
-            t_first = t_last = t_end if t_first == 0.0 else t_first
-        stats = GenerationStats(
-            prompt_tokens=n_prompt,
-            completion_tokens=n_gen,
-            cached_tokens=n_reused,
-            ttft_s=(t_first - t_start) if n_gen else (t_prefill_end - t_start),
-            prefill_s=t_prefill_end - t_start,
-            decode_s=max(t_last - t_first, 0.0),
-            queue_s=queue_s,
-        )
-        text = "".join(out)
-        if not matcher.stopped and text == "".join(raw_text) + final:
-            self._history = (prompt_text + text, tokens + generated)
-        else:  # the reply was cut by a stop string: only the prompt is reusable as-is
-            self._history = (prompt_text, list(tokens))
-        return GenerationResult(text, finish, stats, dropped, tuple(lps))
+        def done(res: GenerationResult | None, exc: BaseException | None) -> None:
+            out.append(exc if exc is not None else res)  # type: ignore[arg-type]
 
-    def _logprob(self, tok: int, raw: bytes, top_n: int) -> TokenLogprob:
+        work = GenerationWork(req, cancel, emit, done, time.perf_counter() - queue_s)
+        self.run_generations(work)
+        got = out[0]
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def _logprob(self, tok: int, raw: bytes, top_n: int, idx: int = -1) -> TokenLogprob:
         import llama_cpp as L
         import numpy as np
 
-        ptr = L.llama_get_logits_ith(self._ctx, -1)
+        ptr = L.llama_get_logits_ith(self._ctx, idx)
         logits = np.ctypeslib.as_array(ptr, shape=(self.n_vocab,)).astype(np.float64)
         m = float(logits.max())
         lse = m + math.log(float(np.exp(logits - m).sum()))
         top: tuple[tuple[str, float], ...] = ()
         if top_n:
-            idx = np.argpartition(-logits, top_n)[:top_n]
-            idx = idx[np.argsort(-logits[idx])]
+            best = np.argpartition(-logits, top_n)[:top_n]
+            best = best[np.argsort(-logits[best])]
             top = tuple(
                 (self.token_bytes(int(i)).decode("utf-8", errors="replace"), float(logits[i] - lse))
-                for i in idx
+                for i in best
             )
         return TokenLogprob(
             raw.decode("utf-8", errors="replace"), float(logits[tok] - lse), tuple(raw), top
@@ -591,6 +638,26 @@ class LlamaBackend:
         self._require()
         return self._vocab
 
+    def is_eog(self, token: int) -> bool:
+        return bool(self._is_eog(self._vocab, token))
+
+    @property
+    def n_slots(self) -> int:
+        return len(self._slots)
+
     @property
     def cached_tokens(self) -> int:
-        return len(self._cached)
+        """Tokens held in the KV cache, over all slots."""
+        return sum(len(s.cached) for s in self._slots)
+
+
+def _common_prefix_len(a: str, b: str) -> int:
+    """Length of the longest common start of two strings (binary search on slices)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

@@ -114,9 +114,9 @@ class SamplerChain:
     def _add(self, smpl: Any) -> None:
         self._L.llama_sampler_chain_add(self.ptr, smpl)
 
-    def sample(self, ctx: Any) -> int:
-        """Draw the next token from the last logits (also 'accepts' it into the chain)."""
-        return int(self._L.llama_sampler_sample(self.ptr, ctx, -1))
+    def sample_at(self, ctx: Any, idx: int = -1) -> int:
+        """Draw the next token from row ``idx`` of the last batch's logits (and 'accept' it)."""
+        return int(self._L.llama_sampler_sample(self.ptr, ctx, idx))
 
     def close(self) -> None:
         if self.ptr:

@@ -1,8 +1,10 @@
 """The InferenceService: one thread owns the model; any thread may submit work.
 
-Requests run strictly in arrival order; a new request never cancels a running one.
-Loads, unloads and swaps are queued like generations, so they happen between
-requests. Each generation returns a :class:`GenerationHandle`: iterate it for
+Requests start strictly in arrival order; a new request never cancels a running one.
+Generations that arrive while others run join them in the same batch (continuous
+batching, up to the model's slots and while the context has room), so concurrent
+clients share each pass over the weights. Loads, unloads and swaps are queued like
+generations, so they happen between requests. Each generation returns a :class:`GenerationHandle`: iterate it for
 events, call :meth:`~GenerationHandle.cancel` (effective within one token), or wait
 for :meth:`~GenerationHandle.result`.
 """
@@ -14,6 +16,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -22,14 +25,13 @@ from typing import Any, TypeVar
 from app.core.errors import HearthError, QueueFullError, ServiceClosedError
 from app.core.hardware import HardwareInfo
 from app.engine.llama_backend import LlamaBackend
+from app.engine.runs import GenerationWork
 from app.engine.types import (
     Event,
     Failed,
     Finished,
-    FinishReason,
     GenerationRequest,
     GenerationResult,
-    GenerationStats,
     LoadedModel,
     LoadOptions,
     TextDelta,
@@ -58,6 +60,8 @@ class GenerationHandle:
 
     # called on the engine thread
     def _emit(self, ev: Event) -> None:
+        if self._done.is_set():
+            return  # already ended (e.g. dropped at shutdown)
         if isinstance(ev, Finished):
             self._result = ev.result
         elif isinstance(ev, Failed):
@@ -116,7 +120,7 @@ class _Job:
     seq: int
     run: Callable[[], None] = field(compare=False)
     on_drop: Callable[[BaseException], None] = field(compare=False)
-    is_generation: bool = field(default=False, compare=False)
+    work: GenerationWork | None = field(default=None, compare=False)  # set for generations
 
 
 class InferenceService:
@@ -124,7 +128,8 @@ class InferenceService:
 
     def __init__(self, *, max_queue: int = 32, hardware: HardwareInfo | None = None) -> None:
         self._backend = LlamaBackend(hardware)
-        self._jobs: queue.Queue[_Job | object] = queue.Queue()
+        self._jobs: deque[_Job | object] = deque()
+        self._cv = threading.Condition()
         self._max_queue = max_queue
         self._pending_generations = 0
         self._lock = threading.Lock()
@@ -163,19 +168,45 @@ class InferenceService:
 
     # ---------------------------------------------------------------- control
     def _enqueue(
-        self, run: Callable[[], None], on_drop: Callable[[BaseException], None], gen: bool = False
+        self,
+        run: Callable[[], None],
+        on_drop: Callable[[BaseException], None],
+        work: GenerationWork | None = None,
     ) -> None:
         with self._lock:
             if self._closed:
                 raise ServiceClosedError("The inference engine has shut down.")
-            if gen:
+            if work is not None:
                 if self._pending_generations >= self._max_queue:
                     raise QueueFullError(
                         f"{self._pending_generations} requests are already waiting.",
                         hint="Try again shortly.",
                     )
                 self._pending_generations += 1
-            self._jobs.put(_Job(next(self._seq), run, on_drop, gen))
+            self._put(_Job(next(self._seq), run, on_drop, work))
+
+    def _put(self, job: _Job | object) -> None:
+        with self._cv:
+            self._jobs.append(job)
+            self._cv.notify()
+
+    def _take(self) -> _Job | object:
+        with self._cv:
+            while not self._jobs:
+                self._cv.wait()
+            return self._jobs.popleft()
+
+    def _peek_generation(self) -> GenerationWork | None:
+        """The generation at the head of the queue, if the head is one (never skips a job)."""
+        with self._cv:
+            head = self._jobs[0] if self._jobs else None
+            return head.work if isinstance(head, _Job) else None
+
+    def _pop_generation(self, work: GenerationWork) -> None:
+        with self._cv:
+            head = self._jobs[0] if self._jobs else None
+            if isinstance(head, _Job) and head.work is work:
+                self._jobs.popleft()
 
     def call(self, fn: Callable[[LlamaBackend], T]) -> Future[T]:
         """Run ``fn(backend)`` on the engine thread, in queue order."""
@@ -221,26 +252,26 @@ class InferenceService:
         """Queue a generation. Raises :class:`QueueFullError` when the queue is full."""
         handle = GenerationHandle(request, on_event)
 
-        def run() -> None:
-            try:
-                if handle.cancelled:
-                    handle._emit(Finished(_cancelled_result()))
-                    return
-                queue_s = time.perf_counter() - handle.submitted_at
-                res = self._backend.generate(request, handle._cancel, handle._emit, queue_s=queue_s)
-                handle._emit(Finished(res))
-            except BaseException as exc:
+        def done(res: GenerationResult | None, exc: BaseException | None) -> None:
+            with self._lock:
+                self._pending_generations -= 1
+            if exc is not None:
                 if not isinstance(exc, HearthError):
-                    log.exception("generation failed")
+                    log.error("generation failed", exc_info=exc)
                 handle._emit(Failed(exc))
-            finally:
-                with self._lock:
-                    self._pending_generations -= 1
+            else:
+                assert res is not None
+                handle._emit(Finished(res))
+
+        work = GenerationWork(request, handle._cancel, handle._emit, done, handle.submitted_at)
+
+        def run() -> None:
+            self._backend.run_generations(work, self._peek_generation, self._pop_generation)
 
         def drop(exc: BaseException) -> None:
             handle._emit(Failed(exc))
 
-        self._enqueue(run, drop, gen=True)
+        self._enqueue(run, drop, work)
         return handle
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
@@ -254,17 +285,16 @@ class InferenceService:
                 return
             self._closed = True
         # fail whatever is still queued
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                break
+        with self._cv:
+            dropped = list(self._jobs)
+            self._jobs.clear()
+        for job in dropped:
             if isinstance(job, _Job):
                 job.on_drop(ServiceClosedError("The inference engine has shut down."))
-                if job.is_generation:
+                if job.work is not None:
                     with self._lock:
                         self._pending_generations -= 1
-        self._jobs.put(_STOP)
+        self._put(_STOP)
         self._thread.join(timeout)
 
     def __enter__(self) -> InferenceService:
@@ -276,7 +306,7 @@ class InferenceService:
     # ------------------------------------------------------------ the thread
     def _loop(self) -> None:
         while True:
-            job = self._jobs.get()
+            job = self._take()
             if job is _STOP:
                 break
             assert isinstance(job, _Job)
@@ -291,7 +321,3 @@ class InferenceService:
             self._backend.unload()
         except Exception:  # pragma: no cover
             log.exception("unload at shutdown failed")
-
-
-def _cancelled_result() -> GenerationResult:
-    return GenerationResult("", FinishReason.CANCELLED, GenerationStats(0, 0, 0, 0.0, 0.0, 0.0))

@@ -42,6 +42,7 @@ class LoadOptions:
     use_mmap: bool = True
     use_mlock: bool = False
     seed: int | None = None
+    n_parallel: int = 4  # generations batched together (KV-cache slots sharing the context)
     lora_paths: tuple[Path, ...] = ()
     check_memory: bool = True
     max_default_ctx: int = 32768
@@ -55,6 +56,8 @@ class LoadOptions:
             raise InvalidRequestError("Context size must be at least 16 tokens.")
         if self.n_batch < 1 or self.n_ubatch < 1:
             raise InvalidRequestError("Batch sizes must be positive.")
+        if not 1 <= self.n_parallel <= 64:
+            raise InvalidRequestError("Parallel slots must be between 1 and 64.")
         if self.n_threads is not None and self.n_threads < 1:
             raise InvalidRequestError("Threads must be at least 1.")
 
@@ -171,6 +174,7 @@ class GenerationStats:
     prefill_s: float
     decode_s: float
     queue_s: float = 0.0
+    parallel: int = 1  # the most generations that shared a batch with this one (itself included)
 
     @property
     def prefill_tok_s(self) -> float:

@@ -214,4 +214,5 @@ class LoadModelDialog(QDialog):
             path=self.path, n_ctx=self.n_ctx(), gpu_layers=self.gpu_slider.value(), n_threads=self.threads.value(),
             flash_attn=self.flash.currentData(), kv_type=self.kv.currentData(), n_batch=self.base.n_batch,
             use_mmap=self.base.use_mmap, use_mlock=self.base.use_mlock, lora_paths=self.base.lora_paths,
+            n_parallel=self.base.n_parallel,
         )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,14 @@ def test_send_streams_a_reply_and_saves_both_messages(qtbot: Any, window: Any) -
     deltas: list[str] = []
     set_params(page, seed=3, max_tokens=40)
     page.composer.edit.setPlainText("Hello there")
+    # hold the engine until the test listens, so that no delta goes out before
+    gate = threading.Event()
+    window.services.ensure_inference().call(lambda _b: gate.wait(20))
     page.composer.send_button.click()
     assert page.handle is not None
     assert page.composer.stop_button.isVisible()
     page.relay.delta_received.connect(deltas.append)
+    gate.set()
     # the user's message is on disk before the reply completes
     saved = ChatStore(default_paths().chats_db)
     assert [m.role for m in saved.path(page.conv.id)] == ["user"]
