@@ -191,6 +191,9 @@ class IngestReport:
     elapsed_s: float = 0.0
     cancelled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    #: seconds spent per stage: read (hashing + text extraction), chunk, embed, store
+    #: (Chroma + SQLite). They may add up to more than ``elapsed_s`` when stages overlap.
+    stage_s: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,4 +210,5 @@ class IngestReport:
             "pages_per_s": round(self.pages / self.elapsed_s, 2) if self.elapsed_s else None,
             "chunks_per_s": round(self.chunks / self.elapsed_s, 2) if self.elapsed_s else None,
             "cancelled": self.cancelled,
+            "stage_s": {k: round(v, 3) for k, v in self.stage_s.items()},
         }
