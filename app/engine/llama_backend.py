@@ -550,11 +550,20 @@ class LlamaBackend:
             return True
 
         start(first)
+        blocked = False  # the next request waits for room: do not re-check it every step
         try:
             while runs:
-                while peek is not None and pop is not None and len(runs) < len(self._slots):
+                while (
+                    not blocked
+                    and peek is not None
+                    and pop is not None
+                    and len(runs) < len(self._slots)
+                ):
                     work = peek()
-                    if work is None or not start(work):
+                    if work is None:
+                        break
+                    if not start(work):
+                        blocked = True
                         break
                     pop(work)
                 for r in runs:
@@ -566,6 +575,7 @@ class LlamaBackend:
                 if live:
                     self._step(live)
                 for r in [r for r in runs if r.finish is not None]:
+                    blocked = False
                     runs.remove(r)
                     r.slot.busy = False
                     r.work.done(r.result(), None)

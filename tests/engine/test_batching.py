@@ -133,3 +133,16 @@ def test_single_slot_option(tiny_model: Path) -> None:
         hs = [s.submit(_chat(f"q{i}", 4)) for i in range(2)]
         gate.set()
         assert [h.result(60).stats.parallel for h in hs] == [1, 1]
+
+
+def test_requests_wait_for_room_in_the_context(tiny_model: Path) -> None:
+    with InferenceService() as s:
+        s.load(LoadOptions(path=tiny_model, n_ctx=256, n_parallel=4)).result()
+        gate = _hold(s)
+        # each reserves its prompt plus 100 tokens: two fit in 256 cells, the third waits
+        hs = [s.submit(_chat(f"question {i}", 100 - 10 * i)) for i in range(3)]
+        gate.set()
+        rs = [h.result(60) for h in hs]
+        assert [r.stats.completion_tokens for r in rs] == [100, 90, 80]
+        assert rs[0].stats.parallel == 2 and rs[1].stats.parallel == 2
+        assert rs[2].stats.queue_s > rs[1].stats.queue_s  # started once the first ended
