@@ -50,6 +50,9 @@ def main() -> None:
             t0 = time.perf_counter()
             rag.embedder(rag.settings.embedding_model).model  # noqa: B018 - load time is not ingestion time
             load_s = time.perf_counter() - t0
+            import torch
+
+            torch_threads = torch.get_num_threads()
             for i, f in enumerate(files):
                 name = f"c{i}"
                 t1 = time.perf_counter()
@@ -68,7 +71,7 @@ def main() -> None:
                     }
                 )
                 if not args.json:
-                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+                    print(_line(rows[-1]), file=sys.stderr, flush=True)
     pages = sum(r["pages"] for r in rows)
     chunks = sum(r["chunks"] for r in rows)
     secs = sum(r["seconds"] for r in rows)
@@ -87,10 +90,35 @@ def main() -> None:
         "embed_chunks_per_s": round(chunks / stages["embed"], 2) if stages.get("embed") else None,
         "model_load_s": round(load_s, 1),
         "cpu_count": os.cpu_count(),
+        "torch_threads": torch_threads,
         "load_avg_1m": [load0, round(os.getloadavg()[0], 2)],
         "anchor": "400-page manual < 60 s on a 2-core CPU",
     }
-    print(json.dumps(out, indent=None if args.json else 2))
+    if args.json:
+        print(json.dumps(out))
+        return
+    print(json.dumps(out, indent=2))
+    if len(rows) > 1:
+        print(_line({**out, "file": f"all {len(rows)} files"}), file=sys.stderr)
+    print(
+        f"load average (1 min) before/after: {out['load_avg_1m']}, {out['cpu_count']} CPUs, "
+        f"torch threads {torch_threads}",
+        file=sys.stderr,
+    )
+
+
+def _line(r: dict[str, Any]) -> str:
+    """One readable line: totals, then where the seconds went."""
+    st = r["stage_s"]
+    other = r["seconds"] - sum(st.values())
+    embed = st.get("embed", 0.0)
+    rate = f" ({r['chunks'] / embed:.1f} chunks/s)" if embed else ""
+    return (
+        f"{r['file']}: {r['pages']} pages, {r['chunks']} chunks in {r['seconds']:.1f} s "
+        f"({r['pages_per_s']} pages/s, {r['chunks_per_s']} chunks/s) = read {st.get('read', 0):.1f}"
+        f" + chunk {st.get('chunk', 0):.1f} + embed {embed:.1f}{rate} + store "
+        f"{st.get('store', 0):.1f} + other {other:.1f} s"
+    )
 
 
 if __name__ == "__main__":

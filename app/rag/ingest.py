@@ -4,7 +4,8 @@ Protocol per document (its id is the SHA-256 of its bytes):
 1. unchanged content already ``ready`` in the collection: nothing to do;
 2. ``begin_document`` commits the row as ``indexing``;
 3. chunks already in Chroma (from an interrupted run) are skipped, the rest are embedded and
-   upserted in batches;
+   upserted in batches (longest first within a window, to spare padding: the order chunks
+   are stored in does not matter, only their ids do);
 4. ``finish_document`` commits keyword rows + ``ready`` + "older versions of this path are
    ``deleting``" in one transaction; then the older versions' vectors and rows are removed.
 A kill at any point leaves either a resumable ``indexing`` row or a ``deleting`` row that
@@ -31,12 +32,17 @@ from app.rag.vectors import VectorStore
 
 log = logging.getLogger(__name__)
 
-#: chunks per model call. MiniLM on a laptop CPU is fastest at 8-16 (measured: 16 -> 26
-#: chunks/s, 32 -> 23, 128 -> 13 on 2 cores): bigger batches spill the caches.
-EMBED_BATCH = 16
-#: chunks per Chroma upsert (one store step, several model calls); also the queue length that
-#: triggers a step. Per-call upsert overhead makes 16-chunk upserts twice as slow as 128.
+#: chunks per model call. With length-sorted batches MiniLM on a 2-core CPU is fastest at
+#: 4-16 chunks of ~250 tokens (26 chunks/s; 32: 23/s, 128: 13/s): bigger batches' attention
+#: scores spill the caches. 8 held up best with other programs busy too.
+EMBED_BATCH = 8
+#: chunks per Chroma upsert (and per progress report); per-call overhead makes 16-chunk
+#: upserts twice as slow as 128-chunk ones.
 STORE_BATCH = 64
+#: queued chunks sorted by length together before embedding (oldest first, so no document
+#: waits behind later ones): nearly all the padding saving of sorting a whole 400-page
+#: manual (120k tokens computed instead of 158k in file order; 118k sorted as a whole).
+SORT_WINDOW = 256
 
 ProgressCallback = Callable[[IngestProgress], None]
 
@@ -208,32 +214,42 @@ def run_ingest(
             t.bytes_done += p.size
             t.pages += p.pages
 
-    def flush(force: bool) -> None:
-        """Embed and store queued chunks, longest first: similar lengths share a model batch,
-        so little of it is padding (chunk order inside a document does not matter; ids do)."""
-        while queue and (force or len(queue) >= STORE_BATCH) and not job.cancelled:
-            queue.sort(key=lambda pc: -len(pc[1].text))  # stable: deterministic order
-            step = queue[:STORE_BATCH]
-            del queue[:STORE_BATCH]
+    def store(batch: list[tuple[_Pending, Chunk]], vecs: list[list[float]]) -> None:
+        t0 = time.perf_counter()
+        labels = {p.doc_id: (p.name, p.key) for p, _ in batch}
+        vectors.upsert(coll.chroma_name, [c for _, c in batch], vecs, labels)
+        for p, _ in batch:
+            p.remaining -= 1
+        t.chunks += len(batch)
+        t.clock("store", t0)
+        job._emit(t.snapshot("embedding", batch[-1][0].name, partial()))
+        finish_ready()
+
+    def embed_window() -> None:
+        """Embed and store the oldest SORT_WINDOW queued chunks, longest first: similar
+        lengths share a model batch, so little of it is padding (the order chunks are
+        stored in does not matter, their ids do). On cancel, stop after the model batch."""
+        window = sorted(queue[:SORT_WINDOW], key=lambda pc: -len(pc[1].text))  # stable
+        del queue[:SORT_WINDOW]
+        for s in range(0, len(window), STORE_BATCH):
+            batch = window[s : s + STORE_BATCH]
             vecs: list[list[float]] = []
             t0 = time.perf_counter()
-            for i in range(0, len(step), EMBED_BATCH):
-                if job.cancelled and vecs:  # stop after the current model batch
+            for i in range(0, len(batch), EMBED_BATCH):
+                if job.cancelled:
                     break
-                texts = [c.text for _, c in step[i : i + EMBED_BATCH]]
+                texts = [c.text for _, c in batch[i : i + EMBED_BATCH]]
                 vecs.extend(embedder.embed(texts, batch_size=EMBED_BATCH))
-            t0 = t.clock("embed", t0)
-            queue[:0] = step[len(vecs) :]  # not embedded (cancelled): still pending
-            batch = step[: len(vecs)]
-            chunks = [c for _, c in batch]
-            labels = {p.doc_id: (p.name, p.key) for p, _ in batch}
-            vectors.upsert(coll.chroma_name, chunks, vecs, labels)
-            for p, _ in batch:
-                p.remaining -= 1
-            t.chunks += len(batch)
-            t.clock("store", t0)
-            job._emit(t.snapshot("embedding", batch[-1][0].name, partial()))
-            finish_ready()
+            t.clock("embed", t0)
+            if vecs:
+                store(batch[: len(vecs)], vecs)
+            if len(vecs) < len(batch):  # cancelled: the rest stays queued (resumable)
+                queue[:0] = window[s + len(vecs) :]
+                return
+
+    def flush(force: bool) -> None:
+        while queue and (force or len(queue) >= STORE_BATCH) and not job.cancelled:
+            embed_window()
 
     def skip(size: int) -> None:
         t.files_done += 1

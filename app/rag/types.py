@@ -191,8 +191,9 @@ class IngestReport:
     elapsed_s: float = 0.0
     cancelled: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-    #: seconds spent per stage: read (hashing + text extraction), chunk, embed, store
-    #: (Chroma + SQLite). They may add up to more than ``elapsed_s`` when stages overlap.
+    #: seconds spent per stage: read (hashing + text extraction), chunk (tokenize + split),
+    #: embed (the model), store (Chroma + SQLite); the rest of ``elapsed_s`` is bookkeeping
+    #: and progress listeners.
     stage_s: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
