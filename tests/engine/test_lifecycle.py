@@ -81,7 +81,8 @@ def test_context_full_when_unbounded(tiny_model: Path) -> None:
         res = svc.generate(
             GenerationRequest(
                 messages=(ChatMessage("user", "hi"),),
-                sampling=SamplingParams(seed=2, logit_bias=((4, -100.0),)),
+                sampling=SamplingParams(seed=2),
+                ignore_eos=True,  # a random-weight model may otherwise end on its own
             )
         )
         assert res.finish_reason is FinishReason.CONTEXT_FULL
@@ -154,3 +155,14 @@ def test_queue_limit_and_close(tiny_model: Path) -> None:
     svc.close()
     with pytest.raises(ServiceClosedError):
         svc.submit(_req(5))
+
+
+def test_decode_threads_are_tuned_when_auto_and_kept_when_given(tiny_model: Path) -> None:
+    from app.core.hardware import default_threads
+
+    with InferenceService() as svc:
+        auto = svc.load(LoadOptions(path=tiny_model, n_ctx=256)).result()
+        assert 1 <= auto.n_threads <= default_threads()
+        assert svc.generate(_req(4)).stats.cached_tokens == 0  # tuning left the cache empty
+        given = svc.load(LoadOptions(path=tiny_model, n_ctx=256, n_threads=2)).result()
+        assert given.n_threads == 2
