@@ -113,7 +113,7 @@ def serve(
         "use_mmap": e.use_mmap,
         "use_mlock": e.use_mlock,
         "max_default_ctx": e.max_default_ctx,
-        "n_parallel": n_parallel or e.n_parallel,
+        "n_parallel": n_parallel or e.n_parallel or 4,
     }
     service = InferenceService(max_queue=max(config.max_queue, 32))
     app = create_app(service, config, load_defaults=load_defaults)

@@ -42,11 +42,14 @@ class EngineSettings(_Section):
     kv_type: Literal["f16", "q8_0", "q4_0"] = Field("f16", description="KV-cache element type.")
     use_mmap: bool = Field(True, description="Memory-map the model file.")
     use_mlock: bool = Field(False, description="Lock the model in RAM.")
-    n_parallel: int = Field(
-        4,
+    n_parallel: int | None = Field(
+        None,
         ge=1,
         le=64,
-        description="Generations batched together (e.g. concurrent API clients); they share the context.",
+        description=(
+            "Generations batched together, sharing the context; empty = 1 in the app "
+            "(fastest single chat), 4 for `hearth serve` (concurrent clients)."
+        ),
     )
 
 

@@ -42,7 +42,7 @@ class LoadOptions:
     use_mmap: bool = True
     use_mlock: bool = False
     seed: int | None = None
-    n_parallel: int = 4  # generations batched together (KV-cache slots sharing the context)
+    n_parallel: int = 1  # generations batched together (KV-cache slots sharing the context)
     lora_paths: tuple[Path, ...] = ()
     check_memory: bool = True
     max_default_ctx: int = 32768

@@ -24,7 +24,7 @@ def default_options(services: AppServices, path: Path, **overrides: Any) -> Load
     kw: dict[str, Any] = dict(
         path=path, n_ctx=e.n_ctx, gpu_layers=e.gpu_layers, n_threads=e.n_threads, n_batch=e.n_batch,
         flash_attn=e.flash_attn, kv_type=e.kv_type, use_mmap=e.use_mmap, use_mlock=e.use_mlock,
-        max_default_ctx=e.max_default_ctx, n_parallel=e.n_parallel,
+        max_default_ctx=e.max_default_ctx, n_parallel=e.n_parallel or 1,
     )  # fmt: skip
     kw.update({k: v for k, v in overrides.items() if k in LoadOptions.__dataclass_fields__})
     return LoadOptions(**kw)
