@@ -26,12 +26,17 @@ def _folder(tmp_path: Path) -> Path:
     return folder
 
 
+def _small_batches(monkeypatch: pytest.MonkeyPatch, window: int) -> None:
+    """Batches small enough that a dozen files span several model calls and stores."""
+    monkeypatch.setattr(ingest, "EMBED_BATCH", 4)
+    monkeypatch.setattr(ingest, "STORE_BATCH", 8)
+    monkeypatch.setattr(ingest, "SORT_WINDOW", window)
+
+
 def test_sorted_batches_store_each_chunk_with_its_own_vector(
     rag: RagService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "EMBED_BATCH", 4)
-    monkeypatch.setattr(ingest, "STORE_BATCH", 8)
-    monkeypatch.setattr(ingest, "SORT_WINDOW", 24)
+    _small_batches(monkeypatch, window=24)
     report = rag.add_sync("mix", [_folder(tmp_path)])
     assert len(report.added) == 12 and not report.failed
     assert set(report.stage_s) == {"read", "chunk", "embed", "store"}
@@ -53,9 +58,7 @@ def test_sorted_batches_store_each_chunk_with_its_own_vector(
 def test_cancel_inside_a_sorted_window_leaves_the_rest_resumable(
     rag: RagService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ingest, "EMBED_BATCH", 4)
-    monkeypatch.setattr(ingest, "STORE_BATCH", 8)
-    monkeypatch.setattr(ingest, "SORT_WINDOW", 64)
+    _small_batches(monkeypatch, window=64)
     folder = _folder(tmp_path)
     holder: list[ingest.IngestJob] = []
 
