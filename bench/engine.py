@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import app  # noqa: E402, F401  (sets OMP_WAIT_POLICY=PASSIVE for every contender alike)
+import app  # noqa: E402, F401  (sets the OpenMP spin limit for every contender alike)
 from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf, quantize  # noqa: E402
 
 CACHE = ROOT / "bench" / ".cache"

@@ -13,6 +13,11 @@ its own process, so client and server do not share a GIL):
   * llama-cpp-defaults  the same, with its own default threads (what a user who starts it
                without tuning gets: half the CPU's cores for generation)
 
+llama-cpp-python's server gets the OpenMP environment a user has (``--anchor-omp user``,
+the default): Hearth's spin settings (see app/__init__.py) are taken out of its
+environment. ``--anchor-omp hearth`` gives it Hearth's settings instead, to separate what
+they are worth from what batching is worth.
+
 For 1 client and for 4 concurrent streaming clients (chat completions, EOS banned so every
 reply is ``--gen`` tokens): aggregate completion tok/s, median/max TTFT, the single
 client's streamed decode rate, and errors. Targets (issue #4): one client streams at
@@ -38,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+USER_ENV = frozenset(os.environ)  # before anything imports app (which sets OpenMP defaults)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -52,10 +58,21 @@ def free_port() -> int:
 
 
 def eog_tokens(model: Path) -> list[int]:
-    from app.core.gguf import read_info
+    """Every token llama.cpp ends a generation on (the GGUF's EOS/EOT ids and the ones it
+    recognises by their text, such as ``</s>``), so that banning them makes every reply
+    ``--gen`` tokens long."""
+    import llama_cpp as L
 
-    info = read_info(model)
-    return sorted({t for t in (info.eos_token_id, info.eot_token_id) if t is not None})
+    params = L.llama_model_default_params()
+    params.vocab_only = True
+    m = L.llama_model_load_from_file(str(model).encode(), params)
+    if not m:
+        raise RuntimeError(f"cannot read the vocabulary of {model}")
+    try:
+        vocab = L.llama_model_get_vocab(m)
+        return [t for t in range(L.llama_vocab_n_tokens(vocab)) if L.llama_vocab_is_eog(vocab, t)]
+    finally:
+        L.llama_model_free(m)
 
 
 def engine_rate(model: Path, threads: int, n_ctx: int, n_gen: int) -> dict[str, Any]:
@@ -70,7 +87,9 @@ def engine_rate(model: Path, threads: int, n_ctx: int, n_gen: int) -> dict[str, 
 
 
 class Server:
-    def __init__(self, kind: str, model: Path, threads: int, n_ctx: int) -> None:
+    def __init__(
+        self, kind: str, model: Path, threads: int, n_ctx: int, anchor_omp: str = "user"
+    ) -> None:
         self.kind = kind
         self.port = free_port()
         self.home = tempfile.mkdtemp(prefix="hearth-bench-")
@@ -110,6 +129,12 @@ class Server:
                 "False",
             ]
         env = {**os.environ, "HEARTH_HOME": self.home}
+        if kind != "hearth" and anchor_omp == "user":
+            # llama-cpp-python's server runs as a user starts it: without the OpenMP
+            # settings that `import app` put into this process's environment
+            for var in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):
+                if var not in USER_ENV:
+                    env.pop(var, None)
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
         )
@@ -206,6 +231,11 @@ async def run_clients(
         "ttft_median_s": round(statistics.median(ttfts), 3) if ttfts else None,
         "ttft_max_s": round(max(ttfts), 3) if ttfts else None,
         "complete": sum(1 for r in ok if r["finish"] == "length"),
+        "incomplete": [
+            f"finish={r['finish']} after {r['chunks']} chunks"
+            for r in ok
+            if r["finish"] != "length"
+        ],
         "errors": errors,
         "wall_s": round(wall, 2),
     }
@@ -219,6 +249,7 @@ def _median_run(rs: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "clients": rs[0]["clients"],
         "errors": [e for r in rs for e in r["errors"]],
+        "incomplete": [e for r in rs for e in r["incomplete"]],
     }
     for key in (
         "aggregate_tok_s",
@@ -238,7 +269,7 @@ def _median_run(rs: list[dict[str, Any]]) -> dict[str, Any]:
 def bench_server(
     kind: str, model: Path, args: argparse.Namespace, bias: dict[str, float]
 ) -> dict[str, Any]:
-    srv = Server(kind, model, args.threads, args.ctx)
+    srv = Server(kind, model, args.threads, args.ctx, args.anchor_omp)
     try:
         srv.wait_ready()
         name = model.stem if kind == "hearth" else str(model)
@@ -295,6 +326,14 @@ def main() -> None:
         "--rounds", type=int, default=2, help="interleaved rounds (medians are reported)"
     )
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument(
+        "--anchor-omp",
+        choices=("user", "hearth"),
+        default="user",
+        help="OpenMP settings for llama-cpp-python's server: the user's environment as it "
+        "is (default), or the spin settings Hearth uses (OMP_WAIT_POLICY=ACTIVE, "
+        "GOMP_SPINCOUNT=10000)",
+    )
     args = ap.parse_args()
     if args.model is None:
         from engine import bench_model  # bench/engine.py builds and caches it
@@ -370,6 +409,8 @@ def main() -> None:
         for n in ("1", "4"):
             if results[kind][n]["errors"]:
                 print(f"{kind} {n} client(s) errors: {results[kind][n]['errors'][:3]}")
+            if results[kind][n]["incomplete"]:
+                print(f"{kind} {n} client(s) incomplete: {results[kind][n]['incomplete'][:3]}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -182,10 +182,10 @@ class LlamaBackend:
         fa = opts.flash_attn
         if fa is None and gpu_layers == 0 and opts.kv_type == "f16":
             # On a CPU, llama.cpp's flash-attention kernel slows down as the context fills:
-            # measured on a 2-core AVX2 machine, a 51-token follow-up turn at 830 tokens of
-            # context took 2x as long with it, decode at 1,500 tokens ran at 15.4 vs 18.1
-            # tok/s; it only wins on a short prompt from an empty cache. Chat is the
-            # former, so "auto" means off here.
+            # measured on a 2-core AVX2 machine at 3,458 tokens of context, decode ran at
+            # 16-17 tok/s with it and 25-30 without, and a follow-up turn's first token took
+            # 1.3-1.4 s instead of 0.4-0.5 s; it only wins on prompt processing from an
+            # empty cache (~15 %). Chat is the former, so "auto" means off here.
             cparams.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_DISABLED
         elif fa is None:
             cparams.flash_attn_type = L.LLAMA_FLASH_ATTN_TYPE_AUTO
@@ -257,10 +257,11 @@ class LlamaBackend:
     def _tune_decode_threads(self, most: int, batch_threads: int) -> int:
         """Pick the fastest thread count for decoding by timing a few real decode steps.
 
-        Decoding reads every weight once per token, so it is bound by memory bandwidth, not
-        by cores: on some machines (a 2-vCPU VM measured 38 vs 25 tok/s) fewer threads than
-        cores decode faster because they do not wait on each other. Prompt processing keeps
-        every core. Costs a few dozen single-token steps at load time.
+        Decoding reads every weight once per token, so it is bound by memory bandwidth more
+        than by cores, and its threads meet at a barrier after every operation: where cores
+        are shared (SMT siblings, efficiency cores, a busy or oversubscribed VM) fewer
+        threads than cores can decode faster. Prompt processing keeps every core. Costs a
+        few dozen single-token steps at load time.
         """
         import llama_cpp as L
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,22 @@ def test_info_and_bench_json(tiny_model: Path) -> None:
 def test_doctor() -> None:
     out = json.loads(hearth("doctor", "--json").stdout)
     assert out["backend"] == "cpu" and out["hardware"]["ram_total"] > 0
+
+
+def test_doctor_reports_openmp_spin_settings() -> None:
+    """Hearth's own OpenMP defaults apply unless the user set them; PASSIVE gets a warning."""
+    base = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    cmd = [sys.executable, "-m", "app", "doctor", "--json"]
+    own = json.loads(
+        subprocess.run(cmd, env=base, capture_output=True, text=True, check=True).stdout
+    )
+    assert own["openmp"]["in_use"] is ("OPENMP = 1" in own["llama_system_info"])
+    assert own["openmp"]["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert own["openmp"]["GOMP_SPINCOUNT"] == "10000" and not own["openmp"]["warning"]
+    env = {**base, "OMP_WAIT_POLICY": "passive"}
+    text = subprocess.run(cmd[:-1], env=env, capture_output=True, text=True, check=True).stdout
+    if own["openmp"]["in_use"]:
+        assert "OMP_WAIT_POLICY=passive" in text and "3x slower" in text
 
 
 @pytest.mark.parametrize(
