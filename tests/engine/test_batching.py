@@ -126,6 +126,19 @@ def test_two_conversations_keep_their_own_caches(svc: InferenceService) -> None:
     assert turn(b, "second question for B") > 40
 
 
+def test_a_repeated_prompt_reuses_its_slot_instead_of_copying_it(svc: InferenceService) -> None:
+    """The same long prompt sent again (an API client's fixed instructions) goes back to the
+    slot that holds it, so the KV cache keeps one copy, not one per slot."""
+    prompt = "Summarise the following report in three sentences. " * 2
+    first = svc.generate(_chat(prompt + "(1)", 200))  # a reply longer than the prompt
+    assert first.stats.cached_tokens == 0
+    for i in range(2, 6):
+        r = svc.generate(_chat(prompt + f"({i})", 200))
+        assert r.stats.cached_tokens > 0.8 * first.stats.prompt_tokens
+    used = svc.call(lambda b: [s.seq for s in b._slots if s.cached]).result()
+    assert len(used) == 1
+
+
 def test_single_slot_option(tiny_model: Path) -> None:
     with InferenceService() as s:
         s.load(LoadOptions(path=tiny_model, n_ctx=512, n_parallel=1)).result()
