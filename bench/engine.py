@@ -247,6 +247,7 @@ def compare(path: Path, rounds: int, threads: int, epochs: int = 3) -> dict[str,
     n_turns = len(turns[0]["ttft_s"])
     ttft = [statistics.median(t["ttft_s"][i] for t in turns) for i in range(n_turns)]
     return {
+        "runs": runs,
         "median": med,
         "paired": paired,
         "turns": {
