@@ -16,5 +16,7 @@ __version__ = "0.1.0"
 # millisecond), so an idle app uses no CPU. The cost: while RAG indexing (torch) and a
 # chat decode share two cores, decode runs at 17 tok/s instead of 25. Set before
 # llama.cpp or torch load; either variable may be overridden in the environment.
-_os.environ.setdefault("OMP_WAIT_POLICY", "ACTIVE")
-_os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+OPENMP_DEFAULTS = {"OMP_WAIT_POLICY": "ACTIVE", "GOMP_SPINCOUNT": "10000"}
+for _name, _value in OPENMP_DEFAULTS.items():
+    _os.environ.setdefault(_name, _value)
+del _name, _value

@@ -133,7 +133,9 @@ class Server:
         if kind != "hearth" and anchor_omp == "user":
             # llama-cpp-python's server runs as a user starts it: without the OpenMP
             # settings that `import app` put into this process's environment
-            for var in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):
+            from app import OPENMP_DEFAULTS
+
+            for var in OPENMP_DEFAULTS:
                 if var not in USER_ENV:
                     env.pop(var, None)
         self.proc = subprocess.Popen(
@@ -334,8 +336,7 @@ def main() -> None:
         choices=("user", "hearth"),
         default="user",
         help="OpenMP settings for llama-cpp-python's server: the user's environment as it "
-        "is (default), or the spin settings Hearth uses (OMP_WAIT_POLICY=ACTIVE, "
-        "GOMP_SPINCOUNT=10000)",
+        "is (default), or the spin settings Hearth uses (app.OPENMP_DEFAULTS)",
     )
     args = ap.parse_args()
     if args.model is None:

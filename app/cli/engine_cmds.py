@@ -25,19 +25,18 @@ def _openmp_settings(system_info: str) -> dict[str, Any]:
     when they are known to slow decoding down."""
     import os
 
-    policy = os.environ.get("OMP_WAIT_POLICY")
+    from app import OPENMP_DEFAULTS
+
+    settings: dict[str, Any] = {name: os.environ.get(name) for name in OPENMP_DEFAULTS}
     warning = ""
+    policy = settings["OMP_WAIT_POLICY"]
     if policy and policy.strip().upper() == "PASSIVE":
         warning = (
             "OMP_WAIT_POLICY=PASSIVE is set in your environment: decoding on the CPU runs "
-            "about 3x slower with it. Unset it to use Hearth's default (ACTIVE)."
+            f"about 3x slower with it. Unset it to use Hearth's default "
+            f"({OPENMP_DEFAULTS['OMP_WAIT_POLICY']})."
         )
-    return {
-        "in_use": "OPENMP = 1" in system_info,
-        "OMP_WAIT_POLICY": policy,
-        "GOMP_SPINCOUNT": os.environ.get("GOMP_SPINCOUNT"),
-        "warning": warning,
-    }
+    return {"in_use": "OPENMP = 1" in system_info, **settings, "warning": warning}
 
 
 @click.command()
