@@ -199,18 +199,31 @@ def _template_in_use(target: Any) -> bool:
     return problem is None
 
 
+def _render_template(target: Any, messages: list[Any]) -> str | None:
+    """The persona's TEMPLATE rendered for ``messages``; None (after one warning line on
+    stderr) when it cannot be, so the caller uses the model's own chat template."""
+    from app.personas.ollama_template import render_or_fallback
+
+    prompt, problem = render_or_fallback(target.template, messages)
+    if problem:
+        click.echo(f"Warning: {problem}", err=True)
+    return prompt
+
+
 def _fit_template_prompt(
     svc: Any, target: Any, history: list[Any], keep: int, max_tokens: int | None
-) -> str:
-    """Render the persona's TEMPLATE, dropping the oldest turns (after ``keep``) until it fits."""
+) -> str | None:
+    """Render the persona's TEMPLATE, dropping the oldest turns (after ``keep``) until it
+    fits; None when it cannot be rendered (see :func:`_render_template`)."""
     from app.core.errors import ContextOverflowError
-    from app.personas.ollama_template import render
 
     need = max_tokens or 1
     n_ctx = svc.loaded.n_ctx
     msgs = list(history)
     while True:
-        prompt = render(target.template, msgs)
+        prompt = _render_template(target, msgs)
+        if prompt is None:
+            return None
         n = svc.call(lambda b, p=prompt: len(b.tokenize(p, add_bos=True))).result()
         if n + need <= n_ctx:
             break
@@ -311,7 +324,6 @@ def run(
     """Generate one reply to PROMPT and print it as it streams."""
     from app.engine.service import InferenceService
     from app.engine.types import ChatMessage, Finished, GenerationRequest, TextDelta
-    from app.personas.ollama_template import render as render_template
 
     target = _resolve_target(model, base_model)
     messages = list(target.preamble(system))
@@ -319,10 +331,10 @@ def run(
     sampling = target.sampling(temperature=temperature, seed=seed)
     with InferenceService() as svc:
         _load(svc, _target_load_options(target, n_ctx, gpu_layers, seed), quiet=as_json)
-        use_template = _template_in_use(target)
+        raw_prompt = _render_template(target, messages)
         req = GenerationRequest(
-            messages=() if use_template else tuple(messages),
-            prompt=render_template(target.template, messages) if use_template else None,
+            messages=() if raw_prompt is not None else tuple(messages),
+            prompt=raw_prompt,
             sampling=sampling,
             max_tokens=max_tokens if max_tokens is not None else target.max_tokens,
             stop=target.stop,
@@ -395,13 +407,15 @@ def chat(
                 continue
             history.append(ChatMessage("user", line))
             limit = max_tokens if max_tokens is not None else target.max_tokens
+            prompt = None
+            if use_template:
+                prompt = _fit_template_prompt(svc, target, history, base, limit)
+                use_template = prompt is not None  # warned once; the model's template from now on
             req = GenerationRequest(
-                messages=() if use_template else tuple(history),
-                prompt=_fit_template_prompt(svc, target, history, base, limit)
-                if use_template
-                else None,
+                messages=() if prompt is not None else tuple(history),
+                prompt=prompt,
                 sampling=sampling,
-                max_tokens=max_tokens if max_tokens is not None else target.max_tokens,
+                max_tokens=limit,
                 stop=target.stop,
                 truncation=TruncationPolicy.DROP_OLDEST,
             )

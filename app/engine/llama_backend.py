@@ -206,15 +206,28 @@ class LlamaBackend:
                 f"Could not create a {n_ctx:,}-token context for {info.path.name}: {reason}.",
                 hint="Try a smaller context or fewer GPU layers.",
             )
-        for lora in opts.lora_paths:
-            adapter = L.llama_adapter_lora_init(model, str(lora).encode("utf-8"))
-            if not adapter:
+        if opts.lora_paths:
+            # llama_set_adapters_lora replaces the whole set on every call, so all the
+            # adapters go in one call (the model owns and frees them).
+            adapters = []
+            for lora in opts.lora_paths:
+                adapter = L.llama_adapter_lora_init(model, str(lora).encode("utf-8"))
+                if not adapter:
+                    L.llama_free(ctx)
+                    L.llama_model_free(model)
+                    raise ModelLoadError(f"Could not load the LoRA adapter {Path(lora).name}.")
+                adapters.append(adapter)
+            n = len(adapters)
+            arr = (L.llama_adapter_lora_p_ctypes * n)(*adapters)
+            scales = (ctypes.c_float * n)(*([1.0] * n))
+            if L.llama_set_adapters_lora(ctx, arr, n, scales) != 0:
                 L.llama_free(ctx)
                 L.llama_model_free(model)
-                raise ModelLoadError(f"Could not load the LoRA adapter {Path(lora).name}.")
-            arr = (L.llama_adapter_lora_p_ctypes * 1)(adapter)
-            scales = (ctypes.c_float * 1)(1.0)
-            L.llama_set_adapters_lora(ctx, arr, 1, scales)
+                raise ModelLoadError(
+                    f"Could not apply the LoRA adapters to {info.path.name}: "
+                    + llama_log.last_error("llama.cpp refused them")
+                    + "."
+                )
         self._model, self._ctx = model, ctx
         self._vocab = L.llama_model_get_vocab(model)
         self._mem = L.llama_get_memory(ctx)

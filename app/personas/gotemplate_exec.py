@@ -101,7 +101,7 @@ class Executor:
         elif v is None:
             pairs = []
         else:
-            raise GoTemplateExecError(f"range can't iterate over {go_str(v)}")
+            raise GoTemplateExecError(f"range can't iterate over {go_str(v)}", line=pipe.line)
         if not pairs:
             if node.else_body is not None:
                 self.walk_list(node.else_body, dot)
@@ -128,8 +128,13 @@ class Executor:
 
     def eval_pipe(self, pipe: Pipe, dot: Any) -> Any:
         value: Any = _MISSING
-        for cmd in pipe.cmds:
-            value = self.eval_command(cmd, dot, value)
+        try:
+            for cmd in pipe.cmds:
+                value = self.eval_command(cmd, dot, value)
+        except GoTemplateExecError as exc:
+            if exc.line or not pipe.line:
+                raise
+            raise GoTemplateExecError(exc.detail, line=pipe.line) from None
         if pipe.decl:
             if pipe.is_assign:
                 for i in range(len(self.vars) - 1, -1, -1):

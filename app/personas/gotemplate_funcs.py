@@ -14,7 +14,14 @@ from app.engine.chat_template import TemplateError
 
 
 class GoTemplateExecError(TemplateError):
+    """Executing a (valid) template failed, e.g. a field a message does not have."""
+
     code = "template_exec_error"
+
+    def __init__(self, message: str, *, line: int = 0) -> None:
+        super().__init__(f"TEMPLATE line {line}: {message}" if line else message)
+        self.line = line
+        self.detail = message
 
 
 class GoStruct:

@@ -4,6 +4,7 @@ that make it a "Code reviewer" or a "French tutor". Immutable and validated."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -14,6 +15,34 @@ from app.personas import params as P
 #: what ``FROM`` says when a persona has no base model of its own (see :attr:`Persona.base`)
 DEFAULT_BASE = "@default"
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+#: a REQUIRES version: 0.5.0, v0.14.1, 0.6.0-rc1
+SEMVER_RE = re.compile(r"v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
+
+
+_HUB_REF = re.compile(r"(?:https?://)?(?:hf\.co|huggingface\.co)/.+", re.IGNORECASE)
+
+
+def is_path(ref: str) -> bool:
+    """Whether a FROM value names a file (rather than a library name or hub reference)."""
+    if _HUB_REF.fullmatch(ref):
+        return False
+    return (
+        ref.startswith((".", "/", "~", "\\"))
+        or bool(re.match(r"[A-Za-z]:[\\/]", ref))
+        or ref.lower().endswith((".gguf", ".bin"))
+    )
+
+
+def absolute_path(ref: str, base_dir: Path | None = None) -> Path:
+    """``ref`` with ``~`` expanded, anchored at ``base_dir`` (default: the working folder)
+    and resolved: how a Modelfile's FROM and ADAPTER paths are read."""
+    p = Path(ref).expanduser()
+    return (p if p.is_absolute() else (base_dir or Path.cwd()) / p).resolve()
+
+
+def normalise_text(text: str) -> str:
+    """Line ends as a Modelfile reads them back: ``\\r\\n`` and a bare ``\\r`` become ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def normalise_name(name: str) -> str:
@@ -35,6 +64,16 @@ class PersonaMessage(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     role: Literal["system", "user", "assistant"]
     content: str
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, v: Any) -> Any:
+        return v.strip().lower() if isinstance(v, str) else v
+
+    @field_validator("content")
+    @classmethod
+    def _content(cls, v: str) -> str:
+        return normalise_text(v)
 
 
 class Persona(BaseModel):
@@ -73,10 +112,68 @@ class Persona(BaseModel):
     @field_validator("base")
     @classmethod
     def _base(cls, v: str | None) -> str | None:
+        """Empty or ``@default``: None; a relative file path: made absolute (as FROM reads it)."""
         if v is None:
             return None
         v = v.strip()
-        return None if v in ("", DEFAULT_BASE) else v
+        if v in ("", DEFAULT_BASE):
+            return None
+        return str(absolute_path(v)) if is_path(v) else v
+
+    @field_validator("adapters")
+    @classmethod
+    def _adapters(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for a in v:
+            if not a.strip():
+                raise ValueError("an adapter path is empty")
+            out.append(str(absolute_path(a.strip())))
+        return tuple(out)
+
+    @field_validator("title", "description", "icon")
+    @classmethod
+    def _optional_text(cls, v: str | None) -> str | None:
+        """Empty text is no text (a Modelfile does not write empty Hearth extras)."""
+        return v if v else None
+
+    @field_validator("system")
+    @classmethod
+    def _system(cls, v: str | None) -> str | None:
+        return None if v is None else normalise_text(v)
+
+    @field_validator("license")
+    @classmethod
+    def _license(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(normalise_text(t) for t in v)
+
+    @field_validator("template")
+    @classmethod
+    def _template(cls, v: str | None) -> str | None:
+        """A TEMPLATE must be valid Go template syntax. A valid one that uses a construct
+        Hearth does not render is accepted: it falls back to the model's own template."""
+        if v is None:
+            return None
+        v = normalise_text(v)
+        from app.personas.gotemplate import GoTemplateSyntaxError, UnsupportedTemplateError
+        from app.personas.ollama_template import compile_template
+
+        try:
+            compile_template(v)
+        except GoTemplateSyntaxError as exc:
+            raise ValueError(f"not a valid Go template: {exc.message}") from None
+        except UnsupportedTemplateError:
+            pass
+        return v
+
+    @field_validator("requires")
+    @classmethod
+    def _requires(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        m = SEMVER_RE.fullmatch(v.strip())
+        if not m:
+            raise ValueError(f"must be an Ollama version such as 0.5.0, not '{v}'")
+        return m.group(1)
 
     @field_validator("parameters")
     @classmethod
@@ -89,7 +186,7 @@ class Persona(BaseModel):
             try:
                 if name == "stop":
                     stops = [value] if isinstance(value, str) else list(value)
-                    value = [P.check("stop", s) for s in stops]
+                    value = [normalise_text(P.check("stop", s)) for s in stops]
                     if not value:
                         continue
                 else:

@@ -24,7 +24,14 @@ from typing import Any
 from app.core.errors import InvalidRequestError, ModelfileError, PersonaError
 from app.personas import params as P
 from app.personas.gotemplate import GoTemplateSyntaxError, UnsupportedTemplateError
-from app.personas.model import DEFAULT_BASE, Persona, persona_from_dict
+from app.personas.model import (
+    DEFAULT_BASE,
+    SEMVER_RE,
+    Persona,
+    absolute_path,
+    is_path,
+    persona_from_dict,
+)
 from app.personas.ollama_template import compile_template
 
 INSTRUCTIONS = (
@@ -41,7 +48,6 @@ IGNORED_INSTRUCTIONS = ("DRAFT", "RENDERER", "PARSER")
 ROLES = ("system", "user", "assistant")
 HEARTH_KEYS = {"title": str, "description": str, "icon": str, "collections": list}
 _HEARTH_COMMENT = re.compile(r"#\s*hearth\.([A-Za-z_]+)\s*=\s*(.*?)\s*$")
-_SEMVER = re.compile(r"v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
 
 
 @dataclass(frozen=True)
@@ -56,19 +62,6 @@ class Instruction:
 class ParsedModelfile:
     persona: Persona
     warnings: tuple[str, ...] = ()
-
-
-def _is_path(ref: str) -> bool:
-    return (
-        ref.startswith((".", "/", "~", "\\"))
-        or bool(re.match(r"[A-Za-z]:[\\/]", ref))
-        or ref.lower().endswith((".gguf", ".bin"))
-    )
-
-
-def _expand(ref: str, base_dir: Path) -> Path:
-    p = Path(ref).expanduser()
-    return (p if p.is_absolute() else base_dir / p).resolve()
 
 
 class _Scanner:
@@ -224,7 +217,7 @@ def parse_modelfile(
         elif n == "LICENSE":
             data["license"].append(v)
         elif n == "REQUIRES":
-            m = _SEMVER.fullmatch(v)
+            m = SEMVER_RE.fullmatch(v)
             if not m:
                 raise ModelfileError(
                     f"REQUIRES must be a version such as 0.14.0, not '{v}'.", line=line
@@ -251,9 +244,9 @@ def parse_modelfile(
 def _base(v: str, base_dir: Path, line: int, check: bool) -> str | None:
     if v == DEFAULT_BASE:
         return None
-    if not _is_path(v):
+    if not is_path(v):
         return v
-    p = _expand(v, base_dir)
+    p = absolute_path(v, base_dir)
     if check:
         if p.is_dir():
             raise ModelfileError(
@@ -270,7 +263,7 @@ def _base(v: str, base_dir: Path, line: int, check: bool) -> str | None:
 
 
 def _adapter(v: str, base_dir: Path, line: int, check: bool) -> Path:
-    p = _expand(v, base_dir)
+    p = absolute_path(v, base_dir)
     if check:
         if p.is_dir():
             raise ModelfileError(

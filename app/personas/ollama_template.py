@@ -29,7 +29,7 @@ from app.engine.chat_template import TemplateError
 from app.engine.types import ChatMessage
 from app.personas import gotemplate as gt
 from app.personas.gotemplate_exec import Executor
-from app.personas.gotemplate_funcs import GoStruct, JsonMap
+from app.personas.gotemplate_funcs import GoStruct, GoTemplateExecError, JsonMap
 
 
 @dataclass(frozen=True)
@@ -298,5 +298,9 @@ def render_or_fallback(
         return None, None
     try:
         return render(template, messages, **kwargs), None
+    except GoTemplateExecError as exc:
+        reason = f"the persona's TEMPLATE failed while rendering ({exc})."
     except TemplateError as exc:
-        return None, f"{exc} Using the model's own chat template instead."
+        reason = str(exc)
+    reason = " ".join(reason.split())
+    return None, f"{reason[:1].upper()}{reason[1:]} Using the model's own chat template instead."

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,12 +125,45 @@ class PersonaStore:
         return self.find(name) is not None
 
     # ------------------------------------------------------------------ writing
+    def _checked_modelfile(self, persona: Persona) -> str:
+        """The persona's Modelfile text, after checking that it reads back to the same
+        persona (so nothing is saved that the list would then skip or change)."""
+        text = export_modelfile(persona)
+        try:
+            back = parse_modelfile(
+                text, name=persona.name, base_dir=self.user_dir, check_files=False
+            ).persona
+        except HearthError as exc:
+            raise PersonaError(
+                f"The persona '{persona.name}' was not saved: its Modelfile would not read "
+                f"back ({exc.message})"
+            ) from None
+        changed = [k for k in Persona.model_fields if getattr(back, k) != getattr(persona, k)]
+        if changed:
+            raise PersonaError(
+                f"The persona '{persona.name}' was not saved: its Modelfile would read back "
+                f"with a different {', '.join(changed)}."
+            )
+        return text
+
     def _write(self, persona: Persona) -> StoredPersona:
+        """Check, then replace ``<name>.Modelfile`` atomically (a temporary file, renamed)."""
+        text = self._checked_modelfile(persona)
         self.user_dir.mkdir(parents=True, exist_ok=True)
         path = self.user_dir / f"{persona.name}{SUFFIX}"
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(export_modelfile(persona), encoding="utf-8")
-        os.replace(tmp, path)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{persona.name}.", suffix=".tmp", dir=self.user_dir
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp_name, 0o644)  # mkstemp makes it private; a Modelfile is not
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
         sp = self.find(persona.name)
         assert sp is not None
         return sp

@@ -153,6 +153,113 @@ def test_adapter_changes_what_the_model_writes(
     assert with_lora != _run_json("without-lora", "hello")["text"]
 
 
+def test_two_adapters_are_both_applied(tmp_path: Path, tiny_model: Path, tiny_lora: Path) -> None:
+    """Every ADAPTER reaches llama.cpp, not just the last: with both LoRAs the same greedy
+    request answers differently from each one alone (and from neither)."""
+    from tests.personas.conftest import build_tiny_lora
+
+    other = build_tiny_lora(tmp_path / "other-lora.gguf", seed=1)
+    common = f"FROM {tiny_model}\nPARAMETER temperature 0\nPARAMETER num_predict 12\n"
+    variants = {"none": [], "first": [tiny_lora], "second": [other], "both": [tiny_lora, other]}
+    texts = {}
+    for name, adapters in variants.items():
+        mf = tmp_path / f"{name}.Modelfile"
+        mf.write_text(common + "".join(f"ADAPTER {a}\n" for a in adapters))
+        assert hearth("create", f"lora-{name}", "-f", str(mf)).exit_code == 0
+        texts[name] = _run_json(f"lora-{name}", "hello")["text"]
+    assert len(set(texts.values())) == 4, texts  # each adapter changes the reply on its own
+    assert texts["both"] == _run_json("lora-both", "hello")["text"]  # greedy: repeatable
+
+
+def _create(tmp_path: Path, name: str, text: str) -> None:
+    mf = tmp_path / f"{name}.Modelfile"
+    mf.write_text(text)
+    r = hearth("create", name, "-f", str(mf))
+    assert r.exit_code == 0, (r.output, r.exception)
+
+
+@pytest.mark.parametrize(
+    ("template", "named"),
+    [
+        # valid Go, but fails while rendering: there is no sixth message
+        ("{{ range .Messages }}{{ .Content }}{{ end }}{{ (index .Messages 5).Content }}", "index"),
+        # a construct Hearth does not render
+        ('{{ define "t" }}{{ .Prompt }}{{ end }}{{ template "t" . }}', "'define'"),
+    ],
+)
+def test_run_falls_back_to_the_model_template_when_the_template_fails(
+    tmp_path: Path, tiny_model: Path, template: str, named: str
+) -> None:
+    common = (
+        f"FROM {tiny_model}\nSYSTEM Be brief.\nPARAMETER temperature 0\nPARAMETER num_predict 6\n"
+    )
+    _create(tmp_path, "plain", common)
+    _create(tmp_path, "broken", common + f'TEMPLATE """{template}"""\n')
+    r = hearth("run", "broken", "hello", "--json")
+    assert r.exit_code == 0, (r.output, r.exception)
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 1, r.stderr
+    assert named in warnings[0] and "model's own chat template" in warnings[0]
+    fallback, plain = json.loads(r.stdout), _run_json("plain", "hello")
+    # the same prompt as the persona without a TEMPLATE: the model's own chat template
+    assert fallback["text"] == plain["text"]
+    assert fallback["stats"]["prompt_tokens"] == plain["stats"]["prompt_tokens"]
+
+
+def test_chat_falls_back_once_when_the_template_fails(tmp_path: Path, tiny_model: Path) -> None:
+    _create(
+        tmp_path,
+        "broken-chat",
+        f"FROM {tiny_model}\nPARAMETER num_predict 3\nPARAMETER seed 1\n"
+        'TEMPLATE """{{ range .Messages }}{{ .Content }}{{ end }}{{ index .Messages 5 }}"""\n',
+    )
+    r = CliRunner().invoke(cli, ["chat", "broken-chat"], input="hello\nagain\n/exit\n")
+    assert r.exit_code == 0, (r.output, r.exception)
+    warnings = [line for line in r.stderr.splitlines() if line.startswith("Warning:")]
+    # one warning: after it, the chat stays on the model's own template
+    assert len(warnings) == 1 and "index out of range: 5" in warnings[0], r.stderr
+    assert "model's own chat template" in warnings[0]
+    assert r.stdout.count(">>> ") == 3  # both turns were answered, then /exit
+
+
+def test_run_persona_without_template_sends_system_examples_and_stop(
+    tmp_path: Path, tiny_model: Path, engine: Any
+) -> None:
+    """No TEMPLATE: the model's chat template gets the system prompt and few-shot
+    messages, and the persona's stop string ends the reply."""
+    from app.engine.types import ChatMessage
+
+    common = (
+        f"FROM {tiny_model}\nSYSTEM You are a terse assistant.\n"
+        "MESSAGE user What is 2+2?\nMESSAGE assistant 4\n"
+        "PARAMETER seed 9\nPARAMETER temperature 1\nPARAMETER top_k 0\nPARAMETER num_predict 32\n"
+    )
+    _create(tmp_path, "terse", common)
+    full = _run_json("terse", "Count to ten")
+    expected = [
+        ChatMessage("system", "You are a terse assistant."),
+        ChatMessage("user", "What is 2+2?"),
+        ChatMessage("assistant", "4"),
+        ChatMessage("user", "Count to ten"),
+    ]
+    rendered = engine.call(lambda b: b.render_chat(expected)).result()
+    n = engine.call(lambda b: len(b.tokenize(rendered, add_bos=True))).result()
+    assert full["stats"]["prompt_tokens"] == n
+    bare = engine.call(
+        lambda b: len(b.tokenize(b.render_chat([expected[-1]]), add_bos=True))
+    ).result()
+    assert n > bare + 15
+    text = full["text"]
+    assert full["finish_reason"] == "length" and len(text) > 6
+    # a printable two-character stop string from the middle of the reply
+    i = next(i for i in range(len(text) // 3, len(text) - 2) if text[i : i + 2].isalnum())
+    stop = text[i : i + 2]
+    _create(tmp_path, "terse-stop", common + f'PARAMETER stop "{stop}"\n')
+    stopped = _run_json("terse-stop", "Count to ten")
+    assert stopped["finish_reason"] == "stop"
+    assert stopped["text"] == text[: text.index(stop)]
+
+
 def test_chat_with_a_template_persona_drops_old_turns_to_fit(
     tmp_path: Path, tiny_model: Path
 ) -> None:

@@ -230,3 +230,23 @@ LICENSE """LLAMA 3.2 COMMUNITY LICENSE AGREEMENT
 def test_a_sloppy_from_colon_is_named() -> None:
     with pytest.raises(ModelfileError, match=r"unknown instruction 'FROM:'\. Did you mean FROM"):
         parse("FROM: qwen:0.5b\n")
+
+
+def test_message_system_and_mixed_case_roles_and_parameters() -> None:
+    text = (
+        "FROM llama3.2\n"
+        "MESSAGE system You answer in French.\n"
+        "MESSAGE User Hello\n"
+        "Message ASSISTANT Bonjour\n"
+        "PARAMETER Temperature 0.2\n"
+        "parameter TOP_K 7\n"
+        "PARAMETER Stop END\n"
+        "PARAMETER NUM_ctx 512\n"
+    )
+    p = parse(text).persona
+    assert [(m.role, m.content) for m in p.messages] == [
+        ("system", "You answer in French."),
+        ("user", "Hello"),
+        ("assistant", "Bonjour"),
+    ]
+    assert p.parameters == {"num_ctx": 512, "temperature": 0.2, "top_k": 7, "stop": ["END"]}

@@ -129,3 +129,58 @@ def test_json_validation_errors() -> None:
         persona_from_dict({"name": "x", "colour": "red"})
     with pytest.raises(PersonaError, match="role"):
         persona_from_dict({"name": "x", "messages": [{"role": "robot", "content": "hi"}]})
+
+
+@pytest.mark.parametrize("value", ["a\rb", "one\r\ntwo", "ends with\r", "\r", "mixed\r\n\rlines\n"])
+def test_carriage_returns_round_trip(value: str) -> None:
+    """A Modelfile reads every line end as \\n, so a persona normalises them when created."""
+    p = Persona(
+        name="cr",
+        system=value,
+        template="{{ .Prompt }}" + value,
+        messages=(PersonaMessage(role="user", content=value),),
+        license=(value,),
+        parameters={"stop": [value]},
+    )
+    want = value.replace("\r\n", "\n").replace("\r", "\n")
+    assert p.system == want and p.messages[0].content == want and p.license == (want,)
+    assert p.parameters["stop"] == [want] and p.template == "{{ .Prompt }}" + want
+    assert roundtrip(p) == p
+
+
+def test_empty_extras_round_trip() -> None:
+    p = Persona(name="x", title="", description="", icon="")
+    assert (p.title, p.description, p.icon) == (None, None, None)
+    assert p.display_name == "X"
+    assert roundtrip(p) == p
+    assert persona_from_dict({"name": "x", "title": ""}) == Persona(name="x")
+
+
+def test_relative_paths_are_made_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: PersonaStore
+) -> None:
+    (tmp_path / "models").mkdir()
+    monkeypatch.chdir(tmp_path / "models")
+    p = persona_from_dict(
+        {"name": "rel", "base": "./base.gguf", "adapters": ["loras/style.gguf", "~/x.gguf"]}
+    )
+    assert p.base == str(tmp_path / "models" / "base.gguf")
+    assert p.adapters == (
+        str(tmp_path / "models" / "loras" / "style.gguf"),
+        str(Path.home().resolve() / "x.gguf"),
+    )
+    # the same persona back, whichever folder the Modelfile is read in
+    monkeypatch.chdir(tmp_path)
+    assert roundtrip(p) == p
+    assert persona_from_dict(p.to_dict()) == p
+    stored = store.create(p)
+    assert stored.persona == p and store.get("rel") == p
+    # names and hub references are not paths
+    assert Persona(name="a", base="llama3.2").base == "llama3.2"
+    hub = "hf.co/owner/repo-GGUF/model-Q4_K_M.gguf"
+    assert Persona(name="b", base=hub).base == hub
+
+
+def test_adapter_path_must_not_be_empty() -> None:
+    with pytest.raises(PersonaError, match="adapter path is empty"):
+        persona_from_dict({"name": "x", "adapters": [" "]})

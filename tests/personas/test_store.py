@@ -140,3 +140,65 @@ def test_invalid_names(store: PersonaStore) -> None:
     for bad in ("", "-x", "a/b", "x.gguf", "a" * 65, "spaces here"):
         with pytest.raises(PersonaError):
             store.create({"name": bad})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("template", "{{ if .System }}no end", "not a valid Go template"),
+        ("template", "{{ .Prompt | nosuchfunc }}", 'function "nosuchfunc" not defined'),
+        ("requires", "latest", "version such as 0.5.0"),
+        ("requires", "0.5", "version such as 0.5.0"),
+    ],
+)
+def test_bad_template_or_requires_is_refused_and_nothing_is_written(
+    store: PersonaStore, hearth_home: Path, field: str, value: str, message: str
+) -> None:
+    with pytest.raises(PersonaError, match=f"'{field}' is wrong: .*{message}"):
+        store.create({"name": "bad", "system": "hi", field: value})
+    store.create(Persona(name="good"))
+    with pytest.raises(PersonaError, match=message):
+        store.update("good", **{field: value})
+    assert sorted(p.name for p in (hearth_home / "personas").iterdir()) == ["good.Modelfile"]
+    assert store.get("good") == Persona(name="good")
+
+
+def test_valid_template_and_requires_are_kept(store: PersonaStore) -> None:
+    unsupported = '{{ define "x" }}{{ .Prompt }}{{ end }}{{ template "x" . }}'
+    store.create({"name": "ok", "template": unsupported, "requires": "v0.6.2"})
+    p = store.get("ok")
+    # a construct Hearth does not render is valid Go: kept (run falls back at run time)
+    assert p.template == unsupported and p.requires == "0.6.2"
+
+
+def test_a_persona_that_would_not_read_back_is_not_written(
+    store: PersonaStore, hearth_home: Path
+) -> None:
+    store.create(Persona(name="keep", system="original"))
+    path = hearth_home / "personas" / "keep.Modelfile"
+    before = path.read_text()
+    unwritable = 'line one\nends with a "quote"'
+    with pytest.raises(PersonaError, match="cannot be written"):
+        store.update("keep", system=unwritable)
+    with pytest.raises(PersonaError, match="cannot be written"):
+        store.create(Persona(name="other", license=(unwritable,)))
+    assert path.read_text() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["keep.Modelfile"]  # no temp files
+    assert [sp.name for sp in store.list() if not sp.builtin] == ["keep"]
+
+
+def test_read_back_check_names_the_field_that_would_change(
+    store: PersonaStore, monkeypatch: pytest.MonkeyPatch, hearth_home: Path
+) -> None:
+    """The store parses the text it is about to write; a writer that loses a field is caught."""
+    import app.personas.store as store_mod
+
+    real = store_mod.export_modelfile
+
+    def lossy(p: Persona, **kw: object) -> str:
+        return real(p.with_changes(system=None), **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_mod, "export_modelfile", lossy)
+    with pytest.raises(PersonaError, match="read back with a different system"):
+        store.create(Persona(name="lossy", system="You are terse."))
+    assert not (hearth_home / "personas" / "lossy.Modelfile").exists()
