@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -170,6 +171,7 @@ class ServerPage(QWidget):
         outer.addWidget(scroll)
 
         self._log_seen = 0.0
+        self._restart_port: int | None = None  # set while a new key restarts the server
         self._timer = QTimer(self)
         self._timer.setInterval(500)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -236,7 +238,7 @@ class ServerPage(QWidget):
         )  # fmt: skip
         self.refresh_snippets()
         if restart:
-            self._restart = True
+            self._restart_port = self.controller.thread.port  # clients keep the same URL
             self.controller.stop()
 
     # -------------------------------------------------------------- options
@@ -278,9 +280,12 @@ class ServerPage(QWidget):
         elif not on and self.controller.running:
             self.stop()
 
-    def start(self) -> None:
+    def start(self, port: int | None = None) -> None:
+        """Start with the page's options; ``port`` (a restart's bound port) overrides port 0."""
         opts = self.options()
         self._save_options(opts)
+        if port and not opts.port:
+            opts = replace(opts, port=port)
         self._set_editable(False)
         self.state_label.setText(self.tr("Starting…"))
         self.state_changed.emit(self.tr("starting…"))
@@ -317,9 +322,12 @@ class ServerPage(QWidget):
         self._set_editable(True)
         self.state_label.setText(self.tr("The server is off."))
         self.state_changed.emit(self.tr("off"))
-        if getattr(self, "_restart", False):
-            self._restart = False
+        port, self._restart_port = self._restart_port, None
+        if port is not None:
+            self.start_button.blockSignals(True)
             self.start_button.setChecked(True)
+            self.start_button.blockSignals(False)
+            self.start(port)
 
     def _on_controller_failed(self, exc: BaseException) -> None:
         self._on_controller_stopped()
