@@ -4,7 +4,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../app/ui/app.py" line="61"/>
+        <location filename="../../app/ui/app.py" line="75"/>
         <source>Hearth cannot start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -83,12 +83,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/documents_mixin.py" line="84"/>
+        <location filename="../../app/ui/chat/documents_mixin.py" line="86"/>
         <source>Searching your documents…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/documents_mixin.py" line="119"/>
+        <location filename="../../app/ui/chat/documents_mixin.py" line="121"/>
         <source>That source is not recorded with this reply.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -116,6 +116,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../app/ui/chat/page.py" line="182"/>
         <location filename="../../app/ui/chat/page.py" line="229"/>
         <source>Assistant · %s</source>
         <translation type="unfinished"></translation>
@@ -291,17 +292,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="42"/>
+        <location filename="../../app/ui/chat/composer.py" line="43"/>
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="45"/>
+        <location filename="../../app/ui/chat/composer.py" line="46"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/composer.py" line="46"/>
+        <location filename="../../app/ui/chat/composer.py" line="47"/>
         <source>Stop the reply (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -965,13 +966,23 @@ Last message %s</source>
 <context>
     <name>EditMessageDialog</name>
     <message>
-        <location filename="../../app/ui/chat/edit_dialog.py" line="18"/>
+        <location filename="../../app/ui/chat/edit_dialog.py" line="20"/>
         <source>Edit message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/edit_dialog.py" line="23"/>
+        <location filename="../../app/ui/chat/edit_dialog.py" line="25"/>
         <source>Sending the edited message starts a new branch; the original stays (use ‹ › to switch).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/edit_dialog.py" line="30"/>
+        <source>Edited message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/edit_dialog.py" line="34"/>
+        <source>&amp;Send</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1041,97 +1052,133 @@ Last message %s</source>
 <context>
     <name>FirstRunPage</name>
     <message>
-        <location filename="../../app/ui/first_run.py" line="81"/>
+        <location filename="../../app/ui/first_run.py" line="101"/>
         <source>Welcome to Hearth</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="86"/>
+        <location filename="../../app/ui/first_run.py" line="106"/>
         <source>Chat with AI models that run entirely on this computer. Nothing you type leaves it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="91"/>
+        <location filename="../../app/ui/first_run.py" line="111"/>
         <source>This computer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="92"/>
+        <location filename="../../app/ui/first_run.py" line="112"/>
         <source>Looking at your hardware…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="96"/>
+        <location filename="../../app/ui/first_run.py" line="116"/>
         <source>Recommended first model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="97"/>
+        <location filename="../../app/ui/first_run.py" line="117"/>
         <source>Choosing a model that fits…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="102"/>
+        <location filename="../../app/ui/first_run.py" line="122"/>
         <source>Download</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="113"/>
+        <location filename="../../app/ui/first_run.py" line="133"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="122"/>
+        <location filename="../../app/ui/first_run.py" line="142"/>
         <source>Already have a model?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="125"/>
+        <location filename="../../app/ui/first_run.py" line="145"/>
         <source>Drag a &lt;b&gt;.gguf&lt;/b&gt; file onto this window, or choose one from disk. Files you put in &lt;code&gt;%s&lt;/code&gt; appear in your library.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="132"/>
+        <location filename="../../app/ui/first_run.py" line="152"/>
         <source>Choose a GGUF file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="136"/>
+        <location filename="../../app/ui/first_run.py" line="156"/>
         <source>Skip for now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="178"/>
+        <location filename="../../app/ui/first_run.py" line="198"/>
         <source>&lt;b&gt;%s&lt;/b&gt; (%s, %s, %s GB) — %s&lt;br&gt;&lt;span&gt;%s&lt;/span&gt;&lt;br&gt;&lt;span&gt;From %s · license %s&lt;/span&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="192"/>
+        <location filename="../../app/ui/first_run.py" line="212"/>
         <source>Download %s (%s GB)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="208"/>
+        <location filename="../../app/ui/first_run.py" line="236"/>
         <source>You appear to be offline, so Hearth cannot download a model now. Copy a .gguf file onto this computer (from a USB stick or another machine), then drag it onto this window or use “Choose a GGUF file…” below.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="230"/>
+        <location filename="../../app/ui/first_run.py" line="269"/>
         <source>Starting the download…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="261"/>
+        <location filename="../../app/ui/first_run.py" line="331"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="362"/>
         <source>Downloaded. Loading it…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="267"/>
+        <location filename="../../app/ui/first_run.py" line="380"/>
+        <source>Waiting to start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="381"/>
+        <source>Checking what is already downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="382"/>
+        <source>Downloading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="383"/>
+        <source>Verifying</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="384"/>
+        <source>Adding it to your library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="385"/>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/first_run.py" line="326"/>
+        <location filename="../../app/ui/first_run.py" line="369"/>
         <source>Download cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="270"/>
+        <location filename="../../app/ui/first_run.py" line="373"/>
         <source>The download failed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1266,54 +1313,54 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="53"/>
+        <location filename="../../app/ui/documents/indexing.py" line="54"/>
         <source>failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="54"/>
-        <location filename="../../app/ui/documents/indexing.py" line="60"/>
-        <location filename="../../app/ui/documents/indexing.py" line="71"/>
+        <location filename="../../app/ui/documents/indexing.py" line="55"/>
+        <location filename="../../app/ui/documents/indexing.py" line="61"/>
+        <location filename="../../app/ui/documents/indexing.py" line="72"/>
         <source>indexed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="58"/>
+        <location filename="../../app/ui/documents/indexing.py" line="59"/>
         <source>reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="59"/>
+        <location filename="../../app/ui/documents/indexing.py" line="60"/>
         <source>embedding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="62"/>
+        <location filename="../../app/ui/documents/indexing.py" line="63"/>
         <source>, about %s left</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="64"/>
+        <location filename="../../app/ui/documents/indexing.py" line="65"/>
         <source>Indexed %d of %d files, %d passages (%.0f per second)%s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="73"/>
+        <location filename="../../app/ui/documents/indexing.py" line="74"/>
         <source>already indexed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="75"/>
+        <location filename="../../app/ui/documents/indexing.py" line="76"/>
         <source>failed: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="77"/>
+        <location filename="../../app/ui/documents/indexing.py" line="79"/>
         <source>Done: %d added, %d unchanged, %d failed; %d pages, %d passages.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="82"/>
+        <location filename="../../app/ui/documents/indexing.py" line="84"/>
         <source>Stopped. </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1481,7 +1528,12 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="267"/>
+        <location filename="../../app/ui/models/library_tab.py" line="253"/>
+        <source>%s: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/library_tab.py" line="270"/>
         <source>No models from Ollama, LM Studio or GPT4All were found.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1595,7 +1647,7 @@ Last message %s</source>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="44"/>
-        <location filename="../../app/ui/main_window.py" line="220"/>
+        <location filename="../../app/ui/main_window.py" line="229"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1615,57 +1667,57 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216"/>
+        <location filename="../../app/ui/main_window.py" line="225"/>
         <source>Search chats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217"/>
+        <location filename="../../app/ui/main_window.py" line="226"/>
         <source>New chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218"/>
+        <location filename="../../app/ui/main_window.py" line="227"/>
         <source>Stop the reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219"/>
+        <location filename="../../app/ui/main_window.py" line="228"/>
         <source>Open a model file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224"/>
+        <location filename="../../app/ui/main_window.py" line="233"/>
         <source>Go to the message box</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226"/>
+        <location filename="../../app/ui/main_window.py" line="235"/>
         <source>Search on this page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="227"/>
+        <location filename="../../app/ui/main_window.py" line="236"/>
         <source>Move between the sidebar and the page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232"/>
+        <location filename="../../app/ui/main_window.py" line="241"/>
         <source>Show %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>Open a model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="340"/>
+        <location filename="../../app/ui/main_window.py" line="350"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="368"/>
+        <location filename="../../app/ui/main_window.py" line="378"/>
         <source>Choose a model in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1673,72 +1725,82 @@ Last message %s</source>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="88"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="89"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="88"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="89"/>
         <source>Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="94"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="95"/>
         <source>Previous version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="95"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="96"/>
         <source>Next version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="109"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="105"/>
+        <source>Your message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/message_widget.py" line="105"/>
+        <source>The reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/message_widget.py" line="112"/>
         <source>Sources of this reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="123"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="129"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="123"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="129"/>
         <source>Copy this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="124"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="130"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="124"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="130"/>
         <source>Edit this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="125"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="131"/>
         <source>Regenerate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="125"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="131"/>
         <source>Regenerate this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="126"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="132"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="126"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="132"/>
         <source>Delete this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="175"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="182"/>
         <source>Sources: </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1860,117 +1922,133 @@ Last message %s</source>
 <context>
     <name>PersonaEditor</name>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="88"/>
+        <location filename="../../app/ui/personas/editor.py" line="36"/>
+        <location filename="../../app/ui/personas/editor.py" line="50"/>
+        <source>Line %d: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="42"/>
+        <source>Line %d: %s needs a value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="81"/>
+        <source>Line %d: start with &apos;user:&apos;, &apos;assistant:&apos; or &apos;system:&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="101"/>
         <source>Persona name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="89"/>
+        <location filename="../../app/ui/personas/editor.py" line="102"/>
         <source>Lower-case letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="91"/>
+        <location filename="../../app/ui/personas/editor.py" line="104"/>
         <source>Display name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="92"/>
+        <location filename="../../app/ui/personas/editor.py" line="105"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="95"/>
+        <location filename="../../app/ui/personas/editor.py" line="108"/>
         <source>Base model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="96"/>
+        <location filename="../../app/ui/personas/editor.py" line="109"/>
         <source>The model this persona runs on; empty: the model chosen in the chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="99"/>
+        <location filename="../../app/ui/personas/editor.py" line="112"/>
         <source>System prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="102"/>
+        <location filename="../../app/ui/personas/editor.py" line="115"/>
         <source>Parameters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="103"/>
+        <location filename="../../app/ui/personas/editor.py" line="116"/>
         <source>One per line, e.g. &apos;temperature 0.7&apos; or &apos;num_ctx 8192&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="109"/>
+        <location filename="../../app/ui/personas/editor.py" line="122"/>
         <source>Example messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="110"/>
+        <location filename="../../app/ui/personas/editor.py" line="123"/>
         <source>One per line: &apos;user: …&apos; or &apos;assistant: …&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="116"/>
+        <location filename="../../app/ui/personas/editor.py" line="129"/>
         <source>Default document collections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="117"/>
+        <location filename="../../app/ui/personas/editor.py" line="130"/>
         <source>Collections a chat with this persona searches, separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="122"/>
+        <location filename="../../app/ui/personas/editor.py" line="135"/>
         <source>Problems in the persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="123"/>
+        <location filename="../../app/ui/personas/editor.py" line="136"/>
         <source>&amp;Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="124"/>
+        <location filename="../../app/ui/personas/editor.py" line="137"/>
         <source>&amp;Title:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="125"/>
+        <location filename="../../app/ui/personas/editor.py" line="138"/>
         <source>&amp;Description:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="126"/>
+        <location filename="../../app/ui/personas/editor.py" line="139"/>
         <source>&amp;Base model:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="127"/>
+        <location filename="../../app/ui/personas/editor.py" line="140"/>
         <source>S&amp;ystem prompt:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="128"/>
+        <location filename="../../app/ui/personas/editor.py" line="141"/>
         <source>&amp;Parameters:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="129"/>
+        <location filename="../../app/ui/personas/editor.py" line="142"/>
         <source>E&amp;xamples:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="130"/>
+        <location filename="../../app/ui/personas/editor.py" line="143"/>
         <source>&amp;Collections:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="185"/>
+        <location filename="../../app/ui/personas/editor.py" line="198"/>
         <source>Give the persona a name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2134,256 +2212,256 @@ Last message %s</source>
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../app/ui/server/page.py" line="46"/>
+        <location filename="../../app/ui/server/page.py" line="47"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="51"/>
+        <location filename="../../app/ui/server/page.py" line="52"/>
         <source>Let other apps on this computer use your models through the OpenAI- and Ollama-compatible API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="60"/>
-        <location filename="../../app/ui/server/page.py" line="316"/>
+        <location filename="../../app/ui/server/page.py" line="61"/>
+        <location filename="../../app/ui/server/page.py" line="321"/>
         <source>&amp;Start server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="60"/>
+        <location filename="../../app/ui/server/page.py" line="61"/>
         <source>Start or stop the API server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="63"/>
-        <location filename="../../app/ui/server/page.py" line="318"/>
+        <location filename="../../app/ui/server/page.py" line="64"/>
+        <location filename="../../app/ui/server/page.py" line="323"/>
         <source>The server is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="64"/>
+        <location filename="../../app/ui/server/page.py" line="65"/>
         <source>Server state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="72"/>
+        <location filename="../../app/ui/server/page.py" line="73"/>
         <source>Host address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="73"/>
+        <location filename="../../app/ui/server/page.py" line="74"/>
         <source>127.0.0.1 keeps the server on this computer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="77"/>
+        <location filename="../../app/ui/server/page.py" line="78"/>
         <source>Port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="78"/>
+        <location filename="../../app/ui/server/page.py" line="79"/>
         <source>TCP port the server listens on (0: any free port)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="81"/>
+        <location filename="../../app/ui/server/page.py" line="82"/>
         <source>any free port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="84"/>
+        <location filename="../../app/ui/server/page.py" line="85"/>
         <source>Allow other computers on my &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="85"/>
+        <location filename="../../app/ui/server/page.py" line="86"/>
         <source>Serve on all network interfaces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="90"/>
+        <location filename="../../app/ui/server/page.py" line="91"/>
         <source>Anyone on your network who has the API key can use your models and read what they answer. Only turn this on at home or at work, never on public Wi-Fi.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="97"/>
+        <location filename="../../app/ui/server/page.py" line="98"/>
         <source>Require the API &amp;key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="98"/>
+        <location filename="../../app/ui/server/page.py" line="99"/>
         <source>Clients must send the API key (always on for the network)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="103"/>
+        <location filename="../../app/ui/server/page.py" line="104"/>
         <source>Allowed web origins (CORS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="105"/>
+        <location filename="../../app/ui/server/page.py" line="106"/>
         <source>Web pages allowed to call the server, separated by commas, e.g. http://localhost:3000</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="109"/>
+        <location filename="../../app/ui/server/page.py" line="110"/>
         <source>&amp;Host:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="110"/>
+        <location filename="../../app/ui/server/page.py" line="111"/>
         <source>&amp;Port:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="114"/>
+        <location filename="../../app/ui/server/page.py" line="115"/>
         <source>&amp;CORS origins:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="116"/>
+        <location filename="../../app/ui/server/page.py" line="117"/>
         <source>API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="119"/>
-        <location filename="../../app/ui/server/page.py" line="211"/>
+        <location filename="../../app/ui/server/page.py" line="120"/>
+        <location filename="../../app/ui/server/page.py" line="213"/>
         <source>Sho&amp;w</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="119"/>
+        <location filename="../../app/ui/server/page.py" line="120"/>
         <source>Show or hide the API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="121"/>
+        <location filename="../../app/ui/server/page.py" line="122"/>
         <source>Cop&amp;y</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="121"/>
+        <location filename="../../app/ui/server/page.py" line="122"/>
         <source>Copy the API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="123"/>
+        <location filename="../../app/ui/server/page.py" line="124"/>
         <source>&amp;Regenerate…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="124"/>
+        <location filename="../../app/ui/server/page.py" line="125"/>
         <source>Make a new API key; the old one stops working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="128"/>
+        <location filename="../../app/ui/server/page.py" line="129"/>
         <source>API key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="131"/>
+        <location filename="../../app/ui/server/page.py" line="132"/>
         <source>Snippets and request log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="140"/>
+        <location filename="../../app/ui/server/page.py" line="141"/>
         <source>%s snippet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="144"/>
+        <location filename="../../app/ui/server/page.py" line="145"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="144"/>
+        <location filename="../../app/ui/server/page.py" line="145"/>
         <source>Copy the %s snippet, with the key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="153"/>
-        <location filename="../../app/ui/server/page.py" line="158"/>
+        <location filename="../../app/ui/server/page.py" line="154"/>
+        <location filename="../../app/ui/server/page.py" line="159"/>
         <source>Request log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="154"/>
+        <location filename="../../app/ui/server/page.py" line="155"/>
         <source>The latest requests: time, route, status, model, tokens, latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="162"/>
+        <location filename="../../app/ui/server/page.py" line="163"/>
         <source>Server messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="211"/>
+        <location filename="../../app/ui/server/page.py" line="213"/>
         <source>Hide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="218"/>
+        <location filename="../../app/ui/server/page.py" line="220"/>
         <source>New API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="219"/>
+        <location filename="../../app/ui/server/page.py" line="221"/>
         <source>Make a new API key? Apps using the old one must be given the new one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="234"/>
+        <location filename="../../app/ui/server/page.py" line="236"/>
         <source>A new key is in use; the server restarts to use it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="235"/>
+        <location filename="../../app/ui/server/page.py" line="237"/>
         <source>A new key was made and kept in your keychain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="285"/>
+        <location filename="../../app/ui/server/page.py" line="290"/>
         <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="286"/>
+        <location filename="../../app/ui/server/page.py" line="291"/>
         <source>starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="290"/>
+        <location filename="../../app/ui/server/page.py" line="295"/>
         <source>Stopping…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="302"/>
+        <location filename="../../app/ui/server/page.py" line="307"/>
         <source>&amp;Stop server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="303"/>
+        <location filename="../../app/ui/server/page.py" line="308"/>
         <source>Running at %s (OpenAI base URL: %s/v1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="305"/>
+        <location filename="../../app/ui/server/page.py" line="310"/>
         <source>on · %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="319"/>
+        <location filename="../../app/ui/server/page.py" line="324"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="327"/>
+        <location filename="../../app/ui/server/page.py" line="335"/>
         <source>The server could not start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="350"/>
+        <location filename="../../app/ui/server/page.py" line="358"/>
         <source>Copied; it includes your API key.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2540,12 +2618,17 @@ Last message %s</source>
 <context>
     <name>TranscriptView</name>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="36"/>
+        <location filename="../../app/ui/chat/transcript.py" line="29"/>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/transcript.py" line="37"/>
         <source>Send a message to start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/transcript.py" line="124"/>
+        <location filename="../../app/ui/chat/transcript.py" line="143"/>
         <source>Thinking…</source>
         <translation type="unfinished"></translation>
     </message>

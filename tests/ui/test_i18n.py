@@ -74,3 +74,49 @@ def test_a_qm_file_translates_the_window(qtbot: Any, window: Any, tmp_path: Path
         for t in installed:
             app.removeTranslator(t)
     assert QCoreApplication.translate("MainWindow", "Models") == "Models"
+
+
+def test_messages_built_in_code_are_translated(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    """Validation errors and reply labels with values in them go through the catalogue too."""
+    lrelease = _tool("pyside6-lrelease")
+    if lrelease is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    ts = tmp_path / "hearth_de.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="de">\n'
+        "<context><name>PersonaEditor</name>"
+        "<message><source>Line %d: %s needs a value.</source>"
+        "<translation>Zeile %d: %s braucht einen Wert.</translation></message>"
+        "</context><context><name>ChatPage</name>"
+        "<message><source>Assistant · %s</source><translation>Assistent · %s</translation></message>"
+        "</context></TS>\n",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [lrelease, str(ts), "-qm", str(tmp_path / "hearth_de.qm")], check=True, capture_output=True
+    )
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.i18n import install_translators
+    from app.ui.personas.editor import parse_parameters
+
+    app = QCoreApplication.instance()
+    installed = install_translators(app, QLocale("de_DE"), tmp_path)
+    try:
+        assert parse_parameters("temperature 0.5\nnum_ctx")[1] == [
+            "Zeile 2: num_ctx braucht einen Wert."
+        ]
+        page = window.chat_page
+        page.new_conversation()
+        q = page.store.add_message(page.conv.id, "user", "Hi")
+        page.store.add_message(
+            page.conv.id, "assistant", "Hallo", parent_id=q.id, model="/m/tiny.gguf"
+        )
+        page.reload()
+        roles = page.transcript.widgets[-1].findChildren(QLabel, "MessageRole")
+        assert [r.text() for r in roles] == ["Assistent · tiny"]
+    finally:
+        for t in installed:
+            app.removeTranslator(t)
+    assert parse_parameters("num_ctx")[1] == ["Line 1: num_ctx needs a value."]

@@ -37,6 +37,7 @@ class Composer(QWidget):
             self.tr("Message the model…  (Enter to send, Shift+Enter for a new line)")
         )
         self.edit.setFixedHeight(72)
+        self.edit.setTabChangesFocus(True)  # Tab moves on to Send, as everywhere else
         self.edit.submitted.connect(self._on_edit_submitted)
         row.addWidget(self.edit, 1)
         self.send_button = QPushButton(self.tr("Send"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
 
 from app.chats.types import Message
 from app.engine.types import ChatMessage
@@ -35,6 +36,7 @@ class DocumentsChatMixin:
         self.collections.changed.connect(self._on_collections_changed)
         self.collections.menu_.aboutToShow.connect(self.refresh_collections)
         self.model_bar.layout().insertWidget(2, self.collections)  # type: ignore[attr-defined]
+        QWidget.setTabOrder(self.model_bar.load_button, self.collections)  # type: ignore[attr-defined]
 
     # ------------------------------------------------------------ attaching
     def attached_collections(self) -> list[str]:

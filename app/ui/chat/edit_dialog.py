@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.widgets import named
+
 
 class EditMessageDialog(QDialog):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
@@ -25,10 +27,11 @@ class EditMessageDialog(QDialog):
         )
         note.setWordWrap(True)
         lay.addWidget(note)
-        self.edit = QPlainTextEdit(text)
+        self.edit = named(QPlainTextEdit(text), self.tr("Edited message"))
+        self.edit.setTabChangesFocus(True)
         lay.addWidget(self.edit, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.tr("&Send"), QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from app.chats.types import Branch, Message
 from app.ui import theme
 from app.ui.chat import citations, markdown
+from app.ui.widgets import named
 
 
 def stats_text(stats: dict, finish_reason: str | None = None) -> str:
@@ -100,13 +101,18 @@ class MessageWidget(QFrame):
             top.addWidget(w)
             w.hide()
         lay.addLayout(top)
-        self.body = _Body()
+        self.body = named(
+            _Body(), self.tr("Your message") if role == "user" else self.tr("The reply")
+        )
         self.body.anchorClicked.connect(self._on_body_anchor_clicked)
         lay.addWidget(self.body)
         self.sources_label = QLabel()
         self.sources_label.setObjectName("MessageSources")
         self.sources_label.setWordWrap(True)
         self.sources_label.setAccessibleName(self.tr("Sources of this reply"))
+        # Tab reaches the citations; Enter opens the focused one
+        self.sources_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.sources_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.sources_label.linkActivated.connect(self._on_sources_label_link_activated)
         self.sources_label.hide()
         lay.addWidget(self.sources_label)
@@ -170,7 +176,8 @@ class MessageWidget(QFrame):
             shown = citations.link_citations(text, sources) if sources else text
             self.body.setHtml(markdown.render(shown, dark=theme.is_dark(), streaming=streaming))
             self._code = markdown.code_blocks(text) if not streaming else []
-            link = "#8ab4f8" if theme.is_dark() else "#1a5fb4"
+            # the theme's link colour, or the system's in high contrast
+            link = QGuiApplication.palette().color(QPalette.ColorRole.Link).name()
             self.sources_label.setText(
                 self.tr("Sources: ") + citations.sources_html(sources, link) if sources else ""
             )

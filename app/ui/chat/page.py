@@ -179,7 +179,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
             self.transcript.show_messages([], self.store.branch, {})
             return
         path = self.store.path(self.conv.id)
-        labels = {m.id: f"Assistant · {Path(m.model).stem if m.model and m.model.endswith('.gguf') else m.model}"
+        labels = {m.id: self.tr("Assistant · %s") % (Path(m.model).stem if m.model.endswith(".gguf") else m.model,)
                   for m in path if m.role == "assistant" and m.model}  # fmt: skip
         self.transcript.show_messages(path, self.store.branch, labels, rebuild=rebuild)
         self.update_meter()

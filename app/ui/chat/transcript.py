@@ -26,6 +26,7 @@ class TranscriptView(QScrollArea):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("Transcript")
+        self.setAccessibleName(self.tr("Messages"))
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner = QWidget()
@@ -110,6 +111,24 @@ class TranscriptView(QScrollArea):
         self._layout.insertWidget(self._layout.count() - 1, w)
         self.widgets.append(w)
         self._empty.hide()
+        self._order_tabs(w)
+
+    def _order_tabs(self, w: MessageWidget) -> None:
+        """Tab reaches ``w``'s controls after the messages above it, before the message box (a
+        widget added later would otherwise come last in the window's tab order)."""
+
+        def focusable(m: QWidget) -> list[QWidget]:
+            return [c for c in m.findChildren(QWidget) if c.focusPolicy() & Qt.FocusPolicy.TabFocus]
+
+        prev: QWidget = self
+        for m in reversed(self.widgets[:-1]):
+            above = focusable(m)
+            if above:
+                prev = above[-1]
+                break
+        for c in focusable(w):
+            QWidget.setTabOrder(prev, c)
+            prev = c
 
     def add_pending_user(self, text: str) -> MessageWidget:
         w = MessageWidget("user", None, label="You")

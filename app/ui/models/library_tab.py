@@ -248,8 +248,11 @@ class LibraryTab(QWidget):
                     "%s is damaged: its checksum does not match. Download it again."
                 ),
                 "damaged": self.tr("%s is damaged or incomplete."),
-            }.get(result.status, "%s: " + result.detail)
-            self.status.setText(verdict % name)
+            }.get(result.status)
+            if verdict is None:  # a status without its own sentence: say what the check found
+                self.status.setText(self.tr("%s: %s") % (name, result.detail))
+            else:
+                self.status.setText(verdict % name)
 
         run_op(lambda: self.services.library.verify(name), done, self._on_failed)
 

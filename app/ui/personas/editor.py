@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -32,15 +32,23 @@ def parse_parameters(text: str) -> tuple[dict[str, Any], list[str]]:
         name, _, value = line.partition(" ")
         name, value = name.strip().lower(), value.strip()
         if name not in P.PARAMS:
-            errors.append(f"Line {i}: {P.unknown_parameter_message(name)}")
+            errors.append(
+                QCoreApplication.translate("PersonaEditor", "Line %d: %s")
+                % (i, P.unknown_parameter_message(name))
+            )
             continue
         if not value:
-            errors.append(f"Line {i}: {name} needs a value.")
+            errors.append(
+                QCoreApplication.translate("PersonaEditor", "Line %d: %s needs a value.")
+                % (i, name)
+            )
             continue
         try:
             v = P.convert(name, value.strip('"') if name == "stop" else value)
         except HearthError as exc:
-            errors.append(f"Line {i}: {exc.message}")
+            errors.append(
+                QCoreApplication.translate("PersonaEditor", "Line %d: %s") % (i, exc.message)
+            )
             continue
         if name == "stop":
             out.setdefault("stop", []).append(v)
@@ -69,7 +77,12 @@ def parse_messages(text: str) -> tuple[list[dict[str, str]], list[str]]:
         role, sep, content = raw.partition(":")
         role = role.strip().lower()
         if not sep or role not in ("user", "assistant", "system"):
-            errors.append(f"Line {i}: start with 'user:', 'assistant:' or 'system:'.")
+            errors.append(
+                QCoreApplication.translate(
+                    "PersonaEditor", "Line %d: start with 'user:', 'assistant:' or 'system:'."
+                )
+                % i
+            )
             continue
         out.append({"role": role, "content": content.strip().replace("\\n", "\n")})
     return out, errors
