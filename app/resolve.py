@@ -2,7 +2,9 @@
 
 A name may be a path to a .gguf file, a persona (a preset of base model, system
 prompt, parameters and few-shot messages), or a model in the local library (its name
-or alias). Resolution order: an existing path, then a persona, then a library model.
+or alias). Resolution order: an existing file, then a persona, then a library model; a
+name that can only be a path (``*.gguf``, ``/...``, ``./...``, ``~...``) is not looked up.
+Library names may contain ``/`` (``someuser/vision:latest``, ``hf.co/owner/repo:Q4_K_M``).
 
 The personas and models packages provide the look-ups (``app.personas.resolve`` and
 ``app.models.resolve``); this module only combines them, for the CLI, the server and
@@ -12,6 +14,7 @@ the UI alike.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,25 +42,37 @@ def _source_functions(kind: int) -> list[Callable[..., Any]]:
     return out
 
 
+def looks_like_path(name: str) -> bool:
+    """True for names that can only mean a file: ``*.gguf``, ``/…``, ``./…``, ``~…``, ``C:\\…``.
+
+    A ``/`` inside a name is not enough: library names such as ``someuser/vision:latest``
+    (an Ollama namespace) or ``hf.co/bartowski/Tiny-GGUF:Q4_K_M`` contain one too.
+    """
+    return (
+        name.lower().endswith(".gguf")
+        or name.startswith(("/", "./", "../", "~", "\\", ".\\", "..\\"))
+        or bool(re.match(r"[A-Za-z]:[\\/]", name))
+    )
+
+
 def resolve_model(name: str) -> ResolvedModel:
-    """Resolve a path, persona name or library name; raise ModelNotFoundError otherwise."""
+    """Resolve a path, persona name or library name; raise ModelNotFoundError otherwise.
+
+    An existing file wins; a name that can only be a path (see :func:`looks_like_path`)
+    is never looked up elsewhere; any other name is a persona or a library model.
+    """
     p = Path(name).expanduser()
-    if (
-        p.exists()
-        or name.lower().endswith(".gguf")
-        or "/" in name.replace("hf.co/", "")
-        or "\\" in name
-    ):
-        if not p.exists():
-            raise ModelNotFoundError(f"No model file at {p}.")
+    if p.is_file():
         return ResolvedModel(path=p)
+    if looks_like_path(name):
+        raise ModelNotFoundError(f"No model file at {p}.")
     for resolver in _source_functions(1):
         found = resolver(name)
         if found is not None:
             return found  # type: ignore[no-any-return]
     raise ModelNotFoundError(
-        f"'{name}' is not a model file, a persona or a model in your library.",
-        hint="Run 'hearth models' to list models, or pass a path to a .gguf file.",
+        f"'{name}' is neither a model file nor the name of a model (or persona) in your library.",
+        hint="Run 'hearth ls' to list your models, or pass a path to a .gguf file.",
     )
 
 

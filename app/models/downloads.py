@@ -139,7 +139,7 @@ class DownloadManager:
         from huggingface_hub import get_hf_file_metadata
 
         url = self.hub.file_url(plan.repo_id, plan.files[0].filename, plan.revision)
-        with hub_errors(plan.repo_id):
+        with hub_errors(plan.repo_id, plan.files[0].filename):
             get_hf_file_metadata(url, token=self.hub.token or None)
 
     def check_disk(self, plan: DownloadPlan) -> None:

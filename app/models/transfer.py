@@ -204,13 +204,13 @@ def transfer(
                 raise DiskSpaceError(
                     "The disk filled up during the download; free some space and resume it."
                 ) from exc
-            err = translate(exc, note.repo_id)
+            err = translate(exc, note.repo_id, note.filename)
             if not isinstance(err, HubUnreachableError):
                 raise err from exc
         except DownloadError:
             pass
         except Exception as exc:
-            err = translate(exc, f"{note.repo_id}/{note.filename}")
+            err = translate(exc, note.repo_id, note.filename)
             if not isinstance(err, HubUnreachableError):
                 raise err from exc
         if have < note.size:

@@ -11,6 +11,7 @@ from app.cli.main import cli
 from app.core.keychain import HF_TOKEN, get_secret
 from app.core.paths import DataPaths
 from tests.fixtures.fake_hub import FakeHub
+from tests.models.test_importers import _ollama_store
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str]:
@@ -164,3 +165,29 @@ def test_pull_without_a_repo_resumes_unfinished_downloads(repo: FakeHub, paths: 
     code, out = run("pull")
     assert code == 0, out
     assert "Saved tiny:Q4_K_M" in out
+
+
+def test_library_names_with_a_slash_work_where_a_model_is_expected(
+    paths: DataPaths, isolated_stores: Path, gguf_bytes: bytes
+) -> None:
+    from app.core.errors import ModelNotFoundError
+
+    store = isolated_stores / ".ollama" / "models"
+    digest, _ = _ollama_store(store, gguf_bytes)
+    code, out = run("import", "--app", "ollama")
+    assert code == 0, out
+    blob = str(store / "blobs" / f"sha256-{digest}")
+    # an Ollama namespace and an hf.co tag are library names, not paths
+    for name in ("someuser/vision:latest", "hf.co/bartowski/Tiny-GGUF:Q4_K_M"):
+        code, out = run("info", name, "--json")
+        assert code == 0, out
+        info = json.loads(out)
+        assert info["path"] == blob and info["architecture"] == "llama"
+    code, out = run("run", "someuser/vision:latest", "Hello", "-n", "3", "--seed", "1", "--json")
+    assert code == 0, out
+    assert json.loads(out)["stats"]["completion_tokens"] == 3  # real llama.cpp on the blob
+    with pytest.raises(ModelNotFoundError, match="neither a model file nor") as missing:
+        run("info", "someuser/nothing:latest")
+    assert "hearth ls" in str(missing.value)
+    with pytest.raises(ModelNotFoundError, match="No model file at"):
+        run("info", "./someuser/vision.gguf")  # clearly a path: never looked up in the library

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,13 +200,29 @@ def test_gated_repo_needs_a_token_then_works_with_the_keychain_token(
 
 
 def test_hf_token_environment_variable_is_honoured(
-    hub: FakeHub, monkeypatch: pytest.MonkeyPatch, big_gguf: bytes
+    hub: FakeHub,
+    monkeypatch: pytest.MonkeyPatch,
+    paths: DataPaths,
+    library: ModelLibrary,
+    big_gguf: bytes,
 ) -> None:
     hub.add_repo(
         "meta/Gated-GGUF", {"Gated-Q4_K_M.gguf": big_gguf}, gated=True, granted_tokens={"hf_env"}
     )
+    from app.core.keychain import get_secret
+
+    assert get_secret(HF_TOKEN) is None  # nothing in the keychain: the variable is all there is
     monkeypatch.setenv("HF_TOKEN", "hf_env")
-    assert HubClient(endpoint=hub.endpoint).token == "hf_env"
+    m = DownloadManager(paths, library, HubClient(endpoint=hub.endpoint), keep_free_bytes=0)
+    try:
+        done = m.wait(m.pull("meta/Gated-GGUF"), 30)
+    finally:
+        m.close()
+    assert done.state is DownloadState.DONE, done.error
+    assert done.entry is not None and Path(done.entry.path).read_bytes() == big_gguf
+    resolves = [r for r in hub.log if "/resolve/" in r.path]
+    assert resolves and all(r.auth == "Bearer hf_env" for r in resolves)
+    assert library.get("gated:Q4_K_M").source_repo == "meta/Gated-GGUF"
 
 
 def test_missing_things_and_disk_space_refusal(
@@ -224,6 +242,94 @@ def test_missing_things_and_disk_space_refusal(
     with pytest.raises(DiskSpaceError, match="Not enough disk space"):
         greedy.pull("org/Tiny-GGUF")
     assert greedy.tasks() == [] and _leftovers(paths) == []
+
+
+class _Disk:
+    """A disk with ``free`` bytes left: binary writes beyond that fail with ENOSPC."""
+
+    def __init__(self, free: int) -> None:
+        self.free = free
+
+    def open(self, path: Any, mode: str = "r", *args: Any, **kw: Any) -> Any:
+        f = open(path, mode, *args, **kw)  # noqa: SIM115 - closed by the wrapper
+        return _DiskFile(f, self) if "b" in mode and mode[0] in "wa" else f
+
+
+class _DiskFile:
+    def __init__(self, f: Any, disk: _Disk) -> None:
+        self._f, self._disk = f, disk
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._disk.free:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self._disk.free -= len(data)
+        return int(self._f.write(data))
+
+    def __enter__(self) -> _DiskFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._f.close()
+
+
+def test_disk_full_mid_download_fails_plainly_and_resumes_later(
+    hub: FakeHub,
+    manager: DownloadManager,
+    paths: DataPaths,
+    monkeypatch: pytest.MonkeyPatch,
+    big_gguf: bytes,
+) -> None:
+    import app.models.transfer as transfer_module
+
+    hub.add_repo("org/Tiny-GGUF", {"Tiny-Q4_K_M.gguf": big_gguf})
+    disk = _Disk(free=1_000_000)  # the disk fills up part-way through the file
+    monkeypatch.setattr(transfer_module, "open", disk.open, raising=False)
+    task = manager.pull("org/Tiny-GGUF", quant="Q4_K_M")
+    failed = manager.wait(task, 30)
+    assert failed.state is DownloadState.FAILED and failed.error_code == "disk_full"
+    assert failed.error == "The disk filled up during the download; free some space and resume it."
+    # nothing reaches the library; the bytes written so far stay, to resume from
+    assert not list(paths.models_dir.rglob("*.gguf")) and manager.library.scan().added == ()
+    (part,) = paths.downloads_dir.glob("*.part")
+    have = part.stat().st_size
+    assert 0 < have <= 1_000_000 and part.read_bytes() == big_gguf[:have]
+    disk.free = 1 << 40  # the user freed some space
+    manager.resume(task)
+    done = manager.wait(task, 30)
+    assert done.state is DownloadState.DONE, done.error
+    assert hub.ranges("Tiny-Q4_K_M.gguf")[-1] == f"bytes={have}-"
+    assert Path(done.entry.path).read_bytes() == big_gguf  # type: ignore[union-attr]
+    assert _leftovers(paths) == []
+
+
+def test_a_file_removed_from_an_existing_repo_is_a_plain_404(
+    hub: FakeHub, manager: DownloadManager, paths: DataPaths, big_gguf: bytes
+) -> None:
+    repo = hub.add_repo("org/Tiny-GGUF", {"Tiny-Q4_K_M.gguf": big_gguf, "Tiny-Q8_0.gguf": big_gguf})
+    with pytest.raises(HubError, match=r"org/Tiny-GGUF has no file called Nope\.gguf"):
+        manager.pull("org/Tiny-GGUF", filename="Nope.gguf")  # not in the repo's listing
+    hub.bytes_per_second = 2e6
+    tid = manager.pull("org/Tiny-GGUF", quant="Q4_K_M")
+    while manager.get(tid).done_bytes < 200_000:
+        time.sleep(0.01)
+    manager.pause(tid)
+    assert manager.wait(tid, 10).state is DownloadState.PAUSED
+    del repo.files["Tiny-Q4_K_M.gguf"]  # the owner removed the file meanwhile
+    hub.bytes_per_second = None
+    manager.resume(tid)
+    failed = manager.wait(tid, 30)
+    expected = (
+        "org/Tiny-GGUF has no file called Tiny-Q4_K_M.gguf on Hugging Face (it may have been "
+        "renamed or removed; 'hearth files org/Tiny-GGUF' lists what is there)."
+    )
+    assert failed.state is DownloadState.FAILED and failed.error_code == "hub_not_found"
+    assert failed.error == expected
+    assert not list(paths.models_dir.rglob("*.gguf")) and manager.library.entries() == []
+    # a fresh try (the app offering the interrupted download again) stops before queueing
+    fresh = DownloadManager(paths, manager.library, manager.hub, keep_free_bytes=0)
+    with pytest.raises(HubNotFoundError) as info:
+        fresh.resume_interrupted()
+    assert str(info.value) == expected and fresh.tasks() == []
 
 
 _CHILD = """

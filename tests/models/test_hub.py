@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.errors import HubNotFoundError, HubUnreachableError, InvalidRequestError
-from app.core.fit import Verdict
+from app.core.fit import VRAM_HEADROOM, Verdict
 from app.core.hardware import GPUInfo, HardwareInfo
 from app.models.hub import HubClient
 from tests.fixtures.fake_hub import FakeHub
@@ -95,6 +95,48 @@ def test_fit_verdicts_follow_the_hardware(hub: FakeHub, gguf_bytes: bytes) -> No
     assert tiny_ram is not None and tiny_ram.verdict is Verdict.WONT_FIT
 
 
+def _gpu_hw(vram_free: int) -> HardwareInfo:
+    gpu = GPUInfo("Small GPU", vram_free, vram_free, "cuda")
+    return HardwareInfo("cpu", 4, 8, (), 16 * GIB, 16 * GIB, "Linux", "x86_64", (gpu,))
+
+
+def test_a_gpu_smaller_than_the_model_gets_a_partial_verdict_with_a_layer_count(
+    hub: FakeHub, gguf_bytes: bytes
+) -> None:
+    hub.add_repo("org/Tiny-GGUF", {"Tiny-Q4_K_M.gguf": gguf_bytes})
+    client = HubClient(endpoint=hub.endpoint)
+    full = client.repo("org/Tiny-GGUF", hw=_hw(16, vram_gib=8)).options[0].fit
+    assert full is not None and full.verdict is Verdict.FULL_GPU
+    n_all = full.n_layers + 1  # the blocks plus the output head
+    assert full.gpu_layers == n_all and full.vram_bytes > 0
+    # one byte less VRAM (after Hearth's headroom) than the whole model needs on the GPU
+    small = _gpu_hw(VRAM_HEADROOM + full.vram_bytes - 1)
+    fit = client.repo("org/Tiny-GGUF", hw=small).options[0].fit
+    assert fit is not None and fit.exact and fit.verdict is Verdict.PARTIAL
+    # llama.cpp offloads the blocks first; the output head is what stays on the CPU
+    assert fit.gpu_layers == full.n_layers and fit.n_layers == full.n_layers
+    assert 0 < fit.vram_bytes < full.vram_bytes and fit.ram_bytes > full.ram_bytes
+    assert fit.label == f"partial GPU ({full.n_layers}/{n_all} layers)"
+    assert f"({full.n_layers} of {n_all} layers)" in fit.summary
+    assert fit.to_dict()["verdict"] == "partial" and fit.to_dict()["gpu_layers"] == full.n_layers
+
+
+def test_partial_verdict_from_the_file_size_when_the_header_cannot_be_read(hub: FakeHub) -> None:
+    junk = b"not a gguf at all" * 1000
+    hub.add_repo("org/Junk-GGUF", {"Junk-Q4_K_M.gguf": junk})
+    need = int(len(junk) * 1.15) + (512 << 20)  # the size rule: weights + 15% + 0.5 GiB
+    fit = (
+        HubClient(endpoint=hub.endpoint)
+        .repo("org/Junk-GGUF", hw=_gpu_hw(VRAM_HEADROOM + need // 2))
+        .options[0]
+        .fit
+    )
+    assert fit is not None and not fit.exact and fit.verdict is Verdict.PARTIAL
+    # half the memory the model needs: about half of its layers
+    assert abs(fit.gpu_layers - (fit.n_layers + 1) / 2) <= 1
+    assert fit.label == f"partial GPU ({fit.gpu_layers}/{fit.n_layers + 1} layers)"
+
+
 def test_size_fallback_when_the_header_cannot_be_read(hub: FakeHub) -> None:
     hub.add_repo("org/Junk-GGUF", {"Junk-Q4_K_M.gguf": b"not a gguf at all" * 1000})
     fit = HubClient(endpoint=hub.endpoint).repo("org/Junk-GGUF", hw=_hw(16)).options[0].fit
@@ -119,3 +161,36 @@ def test_missing_repo_and_no_network_are_one_sentence_errors(hub: FakeHub) -> No
         HubClient(endpoint=endpoint).repo("org/Any-GGUF")
     with pytest.raises(HubUnreachableError, match="Cannot reach Hugging Face"):
         HubClient(endpoint=endpoint).search("x")  # fails fast, without the client's long retries
+
+
+def test_connection_failures_of_any_http_client_read_as_no_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import httpx
+    import requests
+
+    from app.models import hub_errors
+
+    # huggingface_hub 1.x brings httpx and no httpx2: the check must not need httpx2
+    monkeypatch.setitem(sys.modules, "httpx2", None)
+    hub_errors._network_error_types.cache_clear()
+    try:
+        try:
+            raise RuntimeError("the client gave up") from httpx.ReadTimeout("timed out")
+        except RuntimeError as exc:
+            chained = exc
+        for exc in (
+            httpx.ConnectError("connection refused"),
+            requests.exceptions.ConnectionError("connection refused"),
+            ConnectionResetError(104, "reset by peer"),
+            chained,
+        ):
+            err = hub_errors.translate(exc, "org/Any-GGUF")
+            assert isinstance(err, HubUnreachableError), exc
+            assert str(err).startswith("Cannot reach Hugging Face")
+        other = hub_errors.translate(ValueError("odd answer"), "org/Any-GGUF")
+        assert not isinstance(other, HubUnreachableError) and "odd answer" in str(other)
+    finally:
+        hub_errors._network_error_types.cache_clear()
