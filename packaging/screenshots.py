@@ -6,11 +6,17 @@ are gibberish; set HEARTH_SCREENSHOT_MODEL=/path/to/model.gguf to use a real one
 The earlier turns of the demo chat are imported from a scripted conversation so the
 Markdown rendering (tables, code, lists) is visible.
 
+The welcome page is shot online: a loopback stand-in Hub (tests/fixtures/fake_hub.py)
+serves the curated starter models, so the page shows the recommended model with
+Download enabled, as on a connected machine.
+
     make screenshots            # or: .venv/bin/python packaging/screenshots.py
+    .venv/bin/python packaging/screenshots.py --out /tmp/shots   # elsewhere, to look first
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -58,10 +64,13 @@ DEMO = {
 }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write Hearth's screenshots (PNG).")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs (screenshots/)")
+    out: Path = parser.parse_args(argv).out.resolve()
     home = Path(tempfile.mkdtemp(prefix="hearth-shots-"))
     os.environ["HEARTH_HOME"] = str(home)
-    OUT.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -99,24 +108,38 @@ def main() -> int:
 
     def shot(widget, name: str) -> None:  # type: ignore[no-untyped-def]
         pump(0.3)
-        path = OUT / f"{name}.png"
+        path = out / f"{name}.png"
         widget.grab().save(str(path))
-        print(f"wrote {path.relative_to(ROOT)}")
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
-    # 1. first run (the network probe decides between "Download" and the offline guide)
-    win = build_window(services)
-    win.resize(1280, 820)
-    win.show()
-    win.start()
-    wait_for(
-        lambda: (
-            win.first_run_page.choice is not None or "…" not in win.first_run_page.rec_label.text()
-        ),
-        20,
-    )
-    pump(3.5)
-    shot(win, "first-run")
-    win.first_run_page.skipped.emit()
+    # 1. first run, online: the stand-in Hub serves every curated starter (the tiny model)
+    from app.models.recommended import recommended
+    from tests.fixtures.fake_hub import FakeHub
+
+    endpoint_before = os.environ.get("HF_ENDPOINT")
+    with FakeHub() as hub:
+        for m in recommended():
+            hub.add_repo(m.repo, {m.file: Path(model)})
+        os.environ["HF_ENDPOINT"] = hub.endpoint
+        services.settings.models.hf_endpoint = None  # the page probes HF_ENDPOINT
+        win = build_window(services)
+        win.resize(1280, 820)
+        win.show()
+        win.start()
+        page = win.first_run_page
+        wait_for(lambda: page.download_button.isEnabled() or bool(page.progress_label.text()), 20)
+        if not page.download_button.isEnabled():
+            raise RuntimeError(f"the welcome page is not online: {page.progress_label.text()}")
+        try:  # the backend line comes from a probe of its own
+            wait_for(lambda: "Compute backend" in page.hw_label.text(), 20)
+        except TimeoutError:
+            pass
+        shot(win, "first-run")
+        page.skipped.emit()
+    os.environ.pop("HF_ENDPOINT", None)
+    if endpoint_before is not None:
+        os.environ["HF_ENDPOINT"] = endpoint_before
+    services._hub = None  # forget the client of the stand-in Hub that just closed
 
     # 2. a chat with Markdown, stats and branch arrows
     conv = import_json(services.chats, DEMO)

@@ -8,7 +8,8 @@ Widgets are never touched from another thread.
 * :class:`EngineRelay` — the InferenceService's "loaded"/"unloaded"/"load_failed" events
   and load progress.
 * :func:`run_op` / :func:`watch_future` — background work with one success and one
-  failure path, both called on the GUI thread.
+  failure path, both called on the GUI thread, and skipped when the widget they belong
+  to (``owner``, or the object of a bound-method callback) was deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 
 from app.engine.types import Event, Failed, Finished, TextDelta
 
@@ -62,23 +64,31 @@ class _OpRelay(QObject):
 
 
 def _relay(
-    success: Callable[[Any], None] | None, failure: Callable[[BaseException], None] | None
+    success: Callable[[Any], None] | None,
+    failure: Callable[[BaseException], None] | None,
+    owner: QObject | None = None,
 ) -> _OpRelay:
     relay = _OpRelay()
     _live.add(relay)
+    # the widgets the callbacks touch: a result that arrives after they were deleted
+    # (a window closed while its background read ran) is dropped, not delivered
+    owners = [
+        o
+        for o in (owner, getattr(success, "__self__", None), getattr(failure, "__self__", None))
+        if isinstance(o, QObject)
+    ]
 
-    def done() -> None:
+    def done() -> bool:
         _live.discard(relay)
         relay.deleteLater()
+        return all(isValid(o) for o in owners)
 
     def ok(value: Any) -> None:
-        done()
-        if success is not None:
+        if done() and success is not None:
             success(value)
 
     def bad(exc: BaseException) -> None:
-        done()
-        if failure is not None:
+        if done() and failure is not None:
             failure(exc)
 
     relay.succeeded.connect(ok)
@@ -92,9 +102,11 @@ def run_op(
     failure: Callable[[BaseException], None] | None = None,
     *,
     name: str = "hearth-op",
+    owner: QObject | None = None,
 ) -> None:
-    """Run ``fn`` on a worker thread; then ``success(result)`` or ``failure(exc)`` on the GUI thread."""
-    relay = _relay(success, failure)
+    """Run ``fn`` on a worker thread; then ``success(result)`` or ``failure(exc)`` on the GUI
+    thread, unless ``owner`` (or a bound callback's object) has been deleted by then."""
+    relay = _relay(success, failure, owner)
 
     def work() -> None:
         try:
@@ -111,9 +123,12 @@ def watch_future(
     fut: Future[Any],
     success: Callable[[Any], None] | None = None,
     failure: Callable[[BaseException], None] | None = None,
+    *,
+    owner: QObject | None = None,
 ) -> None:
-    """Call ``success``/``failure`` on the GUI thread when ``fut`` completes."""
-    relay = _relay(success, failure)
+    """Call ``success``/``failure`` on the GUI thread when ``fut`` completes (unless
+    ``owner`` or a bound callback's object has been deleted by then)."""
+    relay = _relay(success, failure, owner)
 
     def done(f: Future[Any]) -> None:
         if f.cancelled():

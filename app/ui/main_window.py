@@ -96,6 +96,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         if not services.settings.ui.first_run_done:
             self.show_first_run()
+        self.focus_start()
+
+    def focus_start(self) -> None:
+        """Start with the keyboard in the page's main control (the message box, or the welcome
+        page's Download), not on the sidebar that comes first in the tab order."""
+        if self.stack.currentWidget() is self.first_run_page:
+            self.first_run_page.focus_primary()
+        else:
+            self.chat_page.composer.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def settings_page(self) -> SettingsPage:
@@ -324,6 +333,7 @@ class MainWindow(QMainWindow):
             except Exception as exc:
                 self.statusBar().showMessage(one_line(exc), 8000)
         self.show_page("Chats")
+        self.chat_page.composer.edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_first_run_skipped(self) -> None:
         self._finish_first_run()

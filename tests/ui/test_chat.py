@@ -263,3 +263,41 @@ def test_scrolling_up_stops_following_the_stream(qtbot: Any, window: Any) -> Non
     assert not page.transcript.following
     qtbot.waitUntil(lambda: page.handle is None or page.transcript.repaints >= 6, timeout=20000)
     assert sb.value() == 0
+
+
+def test_dropped_turns_are_shown_in_a_banner_under_the_reply_and_on_the_meter(
+    qtbot: Any, own_window: Any, tiny_model: Path
+) -> None:
+    """A history longer than the loaded context: the oldest turns are left out, and the user
+    sees it (banner, the reply's stats line, the context meter)."""
+    win = own_window
+    page = win.chat_page
+    page.new_conversation()
+    with qtbot.waitSignal(win.models.loaded, timeout=20000):
+        win.models.load_name(str(tiny_model), n_ctx=256)
+    assert win.models.current.n_ctx == 256
+    assert "256 ctx" in win.status.model.text()
+    parent = None
+    for i in range(10):  # about 30 tokens a turn: 300 tokens of earlier turns
+        u = page.store.add_message(page.conv.id, "user", f"Question {i}: more more more",
+                                   parent_id=parent)  # fmt: skip
+        a = page.store.add_message(page.conv.id, "assistant", f"Answer {i}: yes yes yes",
+                                   parent_id=u.id)  # fmt: skip
+        parent = a.id
+    page.reload()
+    # before sending, the meter already warns
+    qtbot.waitUntil(lambda: "left out" in page.meter_label.text(), timeout=10000)
+    assert "/ 256 tokens" in page.meter_label.text() and page.meter.maximum() == 256
+    send(qtbot, win, "And the last question?", max_tokens=8)
+    last = page.store.path(page.conv.id)[-1]
+    assert last.role == "assistant" and last.finish_reason != "cancelled"
+    dropped = last.stats["dropped_messages"]
+    assert 0 < dropped < 21  # some, never the new question
+    assert page.banner.isVisible()
+    assert f"{dropped} older messages did not fit in the context" in page.banner.text
+    assert f"{dropped} older messages left out" in page.transcript.widgets[-1].stats_label.text()
+    # the meter counts the history now including the reply: still full, still saying so
+    qtbot.waitUntil(lambda: "oldest messages will be left out" in page.meter_label.text(),
+                    timeout=10000)  # fmt: skip
+    assert "/ 256 tokens" in page.meter_label.text()
+    assert page.meter.maximum() == 256 and page.meter.value() > 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -20,6 +21,25 @@ from PySide6.QtWidgets import (
 from app.ui.bridge import run_op
 
 OPEN_FILE = "__open_file__"
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when it is narrower than its text (instead of being
+    cut off mid-word); ``text()`` keeps the whole text and the tooltip shows it."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def paintEvent(self, _event: Any) -> None:
+        r = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, r.width())
+        painter = QPainter(self)
+        painter.drawText(r, int(self.alignment()), text)
+        painter.end()
 
 
 class ModelBar(QWidget):
@@ -67,7 +87,7 @@ class ModelBar(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         self.cancel_button.hide()
         lay.addWidget(self.cancel_button)
-        self.state = QLabel(self.tr("No model loaded"))
+        self.state = ElidedLabel(self.tr("No model loaded"))
         self.state.setObjectName("Muted")
         self.state.setMinimumWidth(40)
         lay.addWidget(self.state, 1)
@@ -92,6 +112,7 @@ class ModelBar(QWidget):
             listing,
             lambda entries: self.set_entries(entries, extra or []),
             lambda _e: self.set_entries([], extra or []),
+            owner=self.combo,
         )
 
     def set_entries(self, entries: list[Any], extra: list[str]) -> None:

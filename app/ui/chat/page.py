@@ -79,7 +79,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
         self.live = QLabel()
         self.live.setObjectName("LiveStatus")
         self.live.setAccessibleName(self.tr("Reply status"))
-        self.live.setMaximumHeight(1)
+        self.live.setFixedHeight(0)  # read by screen readers, never painted
         self.live.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         center = QWidget()
