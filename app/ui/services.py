@@ -7,6 +7,7 @@ built on first use, so the window still opens without importing chromadb or torc
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,7 @@ class AppServices:
     chats: ChatStore
     inference: InferenceService | None = None
     owns_inference: bool = True  # False when a test hands in a shared engine
-    hardware: HardwareInfo | None = None
+    _hardware: HardwareInfo | None = None  # ``hardware``: None until the hardware check ends
     backend: str | None = None  # "cpu", "cuda", "metal"... once known
     extras: dict[str, object] = field(default_factory=dict)
     #: a model id -> Embedder cache handed to the RagService (tests share a loaded model)
@@ -47,6 +48,9 @@ class AppServices:
     _personas: PersonaStore | None = None
     # the lazy services are first asked for from worker threads (run_op); build each once
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _hardware_listeners: list[Callable[[HardwareInfo], None]] = field(
+        default_factory=list, repr=False
+    )
 
     @classmethod
     def create(cls, paths: DataPaths | None = None) -> AppServices:
@@ -58,6 +62,28 @@ class AppServices:
             settings = Settings()
         return cls(
             paths=paths, settings_store=store, settings=settings, chats=ChatStore(paths.chats_db)
+        )
+
+    @property
+    def hardware(self) -> HardwareInfo | None:
+        return self._hardware
+
+    @hardware.setter
+    def hardware(self, hw: HardwareInfo | None) -> None:
+        changed = hw is not self._hardware
+        self._hardware = hw
+        if changed and hw is not None:
+            for listener in list(self._hardware_listeners):
+                listener(hw)
+
+    def on_hardware(self, listener: Callable[[HardwareInfo], None]) -> Callable[[], None]:
+        """Call ``listener(hw)`` when the hardware check finishes (on the thread that sets
+        ``hardware``: the GUI thread); returns an unsubscribe."""
+        self._hardware_listeners.append(listener)
+        return lambda: (
+            self._hardware_listeners.remove(listener)
+            if listener in self._hardware_listeners
+            else None
         )
 
     def ensure_inference(self) -> InferenceService:

@@ -8,6 +8,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +40,53 @@ SORTS = (
 )
 
 
+class TokenDialog(QDialog):
+    """Ask for a Hugging Face access token for a gated repo, saying why and where to get one."""
+
+    def __init__(self, repo_id: str, page_url: str, denied: bool, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Access token needed"))
+        lay = QVBoxLayout(self)
+        why = (
+            self.tr(
+                "Your access token has not been granted access to %s. Accept the model's "
+                'conditions on <a href="%s">its Hugging Face page</a>, then try again, '
+                "or paste another token."
+            )
+            if denied
+            else self.tr(
+                "%s is gated: its authors ask you to accept their conditions on "
+                '<a href="%s">its Hugging Face page</a> first. Then create an access token '
+                "(Hugging Face, Settings, Access Tokens) and paste it here."
+            )
+        ) % (repo_id, page_url)
+        self.explanation = QLabel(why)
+        self.explanation.setWordWrap(True)
+        self.explanation.setOpenExternalLinks(True)
+        named(self.explanation, self.tr("Why a token is needed"))
+        lay.addWidget(self.explanation)
+        self.token = named(QLineEdit(), self.tr("Hugging Face access token"))
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("hf_…")
+        lay.addWidget(self.token)
+        note = QLabel(self.tr("Hearth keeps the token in your system keychain."))
+        note.setObjectName("Muted")
+        lay.addWidget(note)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Save and download"))
+        ok.setEnabled(False)
+        self.token.textChanged.connect(lambda t: ok.setEnabled(bool(t.strip())))
+        lay.addWidget(self.buttons)
+
+    def value(self) -> str:
+        return self.token.text().strip()
+
+
 class DiscoverTab(QWidget):
     """Emits ``download_started(task_id)`` once a download is queued."""
 
@@ -49,6 +98,7 @@ class DiscoverTab(QWidget):
         self.results: list[Any] = []
         self.detail: Any = None
         self.recommended: str | None = None
+        self.token_dialog: TokenDialog | None = None  # open while a gated repo asks for a token
         self._seq = 0
         top = QHBoxLayout()
         self.search = named(QLineEdit(), self.tr("Search models on Hugging Face"))
@@ -177,10 +227,25 @@ class DiscoverTab(QWidget):
         def show(detail: Any) -> None:
             if self.title.text() == repo_id:
                 self.show_detail(detail)
+                if hw is None:  # the hardware check may have ended while this was read
+                    self.update_fit()
 
         run_op(fetch, show, lambda e: self.meta.setText(one_line(e)))
 
-    def show_detail(self, detail: Any) -> None:
+    def update_fit(self) -> None:
+        """The hardware check ended: read the shown repo again, now with fit verdicts."""
+        hw = self.services.hardware
+        if hw is None or self.detail is None or all(o.fit for o in self.detail.options):
+            return
+        repo_id, quant = self.detail.repo_id, self._selected_quant()
+
+        def show(detail: Any) -> None:
+            if self.title.text() == repo_id:
+                self.show_detail(detail, select=quant)
+
+        run_op(lambda: self.services.hub.repo(repo_id, hw=hw), show, self._on_failed, owner=self)
+
+    def show_detail(self, detail: Any, select: str | None = None) -> None:
         from app.models.download_plan import best_fitting
 
         self.detail = detail
@@ -188,7 +253,8 @@ class DiscoverTab(QWidget):
         self.recommended = best_fitting(options).quant if options else None
         gate = (
             self.tr(
-                "Gated: you must accept its terms on Hugging Face and add your token in Settings."
+                "Gated: accept its conditions on its Hugging Face page; downloading asks for "
+                "your access token."
             )
             if detail.gated
             else self.tr("Open access.")
@@ -213,7 +279,7 @@ class DiscoverTab(QWidget):
                 if c == 2 and o.fit is not None:
                     item.setToolTip(o.fit.summary)
                 self.table.setItem(r, c, item)
-            if rec:
+            if o.quant == (select or self.recommended):
                 self.table.selectRow(r)
         if not options:
             self.meta.setText(
@@ -238,7 +304,69 @@ class DiscoverTab(QWidget):
             self.status.setText(self.tr("%s %s is downloading; see Downloads.") % (repo, quant))
             self.download_started.emit(task_id)
 
-        run_op(lambda: self.services.downloads.pull(repo, quant=quant), queued, self._on_failed)
+        run_op(
+            lambda: self.services.downloads.pull(repo, quant=quant),
+            queued,
+            lambda exc: self._on_download_failed(exc, repo, quant),
+            owner=self,
+        )
+
+    def _on_download_failed(self, exc: BaseException, repo: str, quant: str) -> None:
+        from app.core.errors import HubAccessDeniedError, HubAuthRequiredError
+
+        if not isinstance(exc, HubAuthRequiredError | HubAccessDeniedError):
+            self._on_failed(exc)
+            return
+        denied = isinstance(exc, HubAccessDeniedError)
+        self.status.setText(
+            self.tr("%s: your token has no access to it yet.") % repo
+            if denied
+            else self.tr("%s is gated: it needs your Hugging Face access token.") % repo
+        )
+        page_url = f"{self.services.hub.endpoint}/{repo}"
+        dlg = self.token_dialog = TokenDialog(repo, page_url, denied, self)
+        dlg.accepted.connect(lambda: self._save_token_and_download(dlg.value(), repo, quant))
+        dlg.finished.connect(lambda _r: self._on_token_dialog_finished(dlg))
+        dlg.open()
+
+    def _on_token_dialog_finished(self, dlg: TokenDialog) -> None:
+        if self.token_dialog is dlg:
+            self.token_dialog = None
+        dlg.deleteLater()
+
+    def _save_token_and_download(self, token: str, repo: str, quant: str) -> None:
+        from app.core.errors import KeychainUnavailableError
+        from app.core.keychain import HF_TOKEN, set_secret
+
+        def save() -> bool:
+            self.services.hub.token = token  # this session uses it even without a keychain
+            try:
+                set_secret(HF_TOKEN, token)
+            except KeychainUnavailableError:
+                return False
+            return True
+
+        def saved(kept: bool) -> None:
+            if not self._select_quant(repo, quant):
+                return
+            self.download_selected()
+            if not kept:
+                self.status.setText(
+                    self.status.text()
+                    + " "
+                    + self.tr("There is no keychain, so the token is kept until Hearth closes.")
+                )
+
+        run_op(save, saved, self._on_failed, owner=self)
+
+    def _select_quant(self, repo: str, quant: str) -> bool:
+        if self.detail is None or self.detail.repo_id != repo:
+            return False
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) == quant:
+                self.table.selectRow(r)
+                return True
+        return False
 
 
 def _strip_front_matter(card: str) -> str:

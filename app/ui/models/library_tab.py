@@ -80,6 +80,7 @@ class LibraryTab(QWidget):
         self.services = services
         self.entries: list[Any] = []
         self.notice = ""  # what the last action did, shown with the next listing
+        self.import_dialog: ImportAppsDialog | None = None  # open while the user picks
         lay = QVBoxLayout(self)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
@@ -147,21 +148,14 @@ class LibraryTab(QWidget):
     def _show_entries(self, entries: list[Any]) -> None:
         self.refresh_button.setEnabled(True)
         self.entries = sorted(entries, key=lambda e: e.name.lower())
-        hw = self.services.hardware
         self.table.setRowCount(len(self.entries))
         for r, e in enumerate(self.entries):
-            fit = "–"
-            if hw is not None:
-                from app.models.hub_fit import badge_from_size
-
-                badge = badge_from_size(e.size_bytes, hw)
-                fit = fmt.fit_label(badge.verdict.value)
             cells = (
                 e.name,
                 fmt.size(e.size_bytes),
                 e.quantization,
                 f"{e.context_length:,}" if e.context_length else "–",
-                fit,
+                self._fit_text(e),
                 e.source,
             )
             for c, text in enumerate(cells):
@@ -180,6 +174,22 @@ class LibraryTab(QWidget):
         self.status.setText(f"{notice} {summary}" if notice else summary)
         self._update_buttons()
         self.changed.emit()
+
+    def _fit_text(self, entry: Any) -> str:
+        hw = self.services.hardware
+        if hw is None:
+            return "–"  # the hardware check has not finished; update_fit() fills it in
+        from app.models.hub_fit import badge_from_size
+
+        return fmt.fit_label(badge_from_size(entry.size_bytes, hw).verdict.value)
+
+    def update_fit(self) -> None:
+        """Redraw the Fit column (the hardware check ended after the list was drawn)."""
+        for r, e in enumerate(self.entries):
+            text = self._fit_text(e)
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            self.table.setItem(r, self.COLUMNS.index("Fit"), item)
 
     def selected(self) -> Any | None:
         rows = self.table.selectionModel().selectedRows()
@@ -270,13 +280,24 @@ class LibraryTab(QWidget):
                     self.tr("No models from Ollama, LM Studio or GPT4All were found.")
                 )
                 return
-            dlg = ImportAppsDialog(offers, self)
-            if dlg.exec() and dlg.chosen():
-                apps = dlg.chosen()
-                run_op(
-                    lambda: self.services.library.import_apps(apps),
-                    lambda _r: self.rescan(),
-                    self._on_failed,
-                )
+            dlg = self.import_dialog = ImportAppsDialog(offers, self)
+            dlg.accepted.connect(lambda: self._import(dlg.chosen()))
+            dlg.finished.connect(lambda _r: self._on_import_dialog_finished(dlg))
+            dlg.open()
 
         run_op(find_other_apps, offer, self._on_failed)
+
+    def _on_import_dialog_finished(self, dlg: ImportAppsDialog) -> None:
+        if self.import_dialog is dlg:
+            self.import_dialog = None
+        dlg.deleteLater()
+
+    def _import(self, apps: list[str]) -> None:
+        if not apps:
+            return
+        self.status.setText(self.tr("Adding the models…"))
+
+        def done(_report: Any) -> None:
+            self.rescan()
+
+        run_op(lambda: self.services.library.import_apps(apps), done, self._on_failed)

@@ -16,6 +16,7 @@ class ModelsPage(QWidget):
     """Emits ``load_requested(name)`` when the user wants to chat with a model."""
 
     load_requested = Signal(str)
+    _hardware_known = Signal()
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
@@ -37,6 +38,10 @@ class ModelsPage(QWidget):
         self.library.load_requested.connect(self.load_requested)
         self.discover.download_started.connect(self._on_discover_download_started)
         self.downloads.model_downloaded.connect(self._on_downloads_model_downloaded)
+        # the fit columns need the hardware check, which may end after a tab was drawn
+        self._hardware_known.connect(self._on_hardware_known)
+        unsubscribe = services.on_hardware(lambda _hw: self._hardware_known.emit())
+        self.destroyed.connect(lambda *_: unsubscribe())
 
     def start(self) -> None:
         """First time the page shows: scan the library, follow the download queue."""
@@ -54,6 +59,10 @@ class ModelsPage(QWidget):
         self.tabs.setCurrentWidget(self.downloads)
         if task_id in self.downloads.progress:
             self.downloads.select_task(task_id)
+
+    def _on_hardware_known(self) -> None:
+        self.library.update_fit()
+        self.discover.update_fit()
 
     def _on_downloads_model_downloaded(self, _name: str) -> None:
         self.library.rescan()
