@@ -9,9 +9,9 @@ Runs the bundled executable with a fresh data folder each time: ``--version``, `
 from a tiny GGUF through ``hearth run`` (all layers offloaded when a GPU backend is expected),
 ``hearth serve`` answering one chat completion, ``hearth docs add/search`` and ``hearth ask``
 on a small PDF, the built-in personas, ``--bundle-self-test`` (resources, embedder + Chroma,
-pypdf, uvicorn inside the frozen process) and the window started offscreen and closed. Prints
-one line per check and exits non-zero on the first failure. Needs numpy and gguf (the dev
-venv has them) to write the tiny model.
+pypdf, uvicorn inside the frozen process, and none of ``ABSENT`` importable there) and the
+window started offscreen and closed. Prints one line per check and exits non-zero on the
+first failure. Needs numpy and gguf (the dev venv has them) to write the tiny model.
 """
 
 from __future__ import annotations
@@ -28,6 +28,34 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Modules the spec excludes (``EXCLUDES`` in hearth.spec) because the app never imports them;
+#: the frozen process must not find them, whether as a folder in ``_internal/`` or as
+#: pure-Python modules inside the executable's PYZ archive.
+ABSENT = (
+    "tkinter",
+    "IPython",
+    "matplotlib",
+    "pandas",
+    "pytest",
+    "_pytest",
+    "mypy",
+    "pip",
+    "setuptools",
+    "pkg_resources",
+    "PyInstaller",
+    "openai",
+    "ollama",
+    "onnxruntime",
+    "kubernetes",
+    "typer",
+    "aiohttp",
+    "tensorboard",
+    "torchvision",
+    "llama_cpp.server",
+    "chromadb.server",
+    "PySide6.QtQml",
+    "PySide6.QtNetwork",
+)
 
 
 class CheckFailed(Exception):
@@ -144,8 +172,12 @@ def run_checks(
     *,
     frozen: bool = True,
     skip: tuple[str, ...] = (),
+    absent: tuple[str, ...] = ABSENT,
 ) -> dict[str, Any]:
-    """Every check against ``exe``; returns what each reported. Raises CheckFailed."""
+    """Every check against ``exe``; returns what each reported. Raises CheckFailed.
+
+    ``absent``: modules the frozen process must not find (not checked with ``frozen=False``:
+    a source launcher sees the whole development venv)."""
     from app import __version__
 
     report: dict[str, Any] = {}
@@ -261,10 +293,17 @@ def run_checks(
             return sorted(p.stem for p in (ROOT / "resources" / "personas").glob("*.Modelfile"))
 
         def self_test() -> dict[str, Any]:
-            out = b.run("--bundle-self-test", timeout=600)
+            names = list(absent) if frozen else []
+            args = ["--bundle-self-test", *(["--absent", *names] if names else [])]
+            try:
+                out = b.run(*args, timeout=600)
+            except CheckFailed as exc:
+                raise CheckFailed(f"bundle self-test failed: {exc}") from exc
             result = json.loads(out.strip().splitlines()[-1])
             if not result.get("ok") or result.get("frozen") != frozen:
                 raise CheckFailed(f"bundle self-test failed: {result}")
+            if names and result.get("absent", {}).get("checked") != len(names):
+                raise CheckFailed(f"bundle self-test did not check the absent modules: {result}")
             return result
 
         def gui() -> str:

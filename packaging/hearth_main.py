@@ -2,14 +2,19 @@
 
 ``hearth`` with no arguments opens the window, with a sub-command it is the command line.
 
-``hearth --bundle-self-test`` (not shown in the help) is a release check: inside the frozen
-process it exercises what only runs there lazily (resources, torch + sentence-transformers
-with the bundled embedding model, Chroma, pypdf, uvicorn + FastAPI) and prints one JSON
-object; the exit code is 0 when every check passed.
+``hearth --bundle-self-test [--only CHECK ...] [--absent MODULE ...]`` (not shown in the help)
+is a release check: inside the frozen process it exercises what only runs there lazily
+(resources, torch + sentence-transformers with the bundled embedding model, Chroma, pypdf,
+uvicorn + FastAPI) and prints one JSON object; the exit code is 0 when every check passed.
+``--absent`` names modules the bundle must not carry: each must be unimportable in the frozen
+process (``importlib.util.find_spec`` finds nothing), which covers pure-Python packages inside
+the executable's PYZ archive as well as folders in ``_internal/``.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -89,6 +94,25 @@ def _check_llama() -> dict[str, Any]:
     return {"backend": info.backend, "gpu_offload": info.gpu_offload}
 
 
+def check_absent(names: list[str]) -> dict[str, Any]:
+    """Which of ``names`` this process could import (a frozen one: from the PYZ archive, the
+    base library or ``_internal/``). Finding a spec imports only a dotted name's parents."""
+    found = []
+    for name in names:
+        if name in sys.modules:
+            found.append(name)
+            continue
+        try:
+            present = importlib.util.find_spec(name) is not None
+        except ImportError:  # a parent package is missing too
+            present = False
+        except Exception:  # a parent package is there but fails to import
+            present = True
+        if present:
+            found.append(name)
+    return {"ok": not found, "checked": len(names), "found": found}
+
+
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "resources": _check_resources,
     "llama": _check_llama,
@@ -98,12 +122,14 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 }
 
 
-def self_test() -> int:
+def self_test(only: list[str] | None = None, absent: list[str] | None = None) -> int:
     os.environ.setdefault("HEARTH_HOME", tempfile.mkdtemp(prefix="hearth-selftest-"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     results: dict[str, Any] = {"frozen": bool(getattr(sys, "frozen", False))}
     ok = True
     for name, check in CHECKS.items():
+        if only and name not in only:
+            continue
         t0 = time.perf_counter()
         try:
             results[name] = {"ok": True, **check()}
@@ -112,6 +138,9 @@ def self_test() -> int:
             results[name] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             traceback.print_exc()
         results[name]["seconds"] = round(time.perf_counter() - t0, 2)
+    if absent:
+        results["absent"] = check_absent(absent)
+        ok = ok and results["absent"]["ok"]
     results["ok"] = ok
     print(json.dumps(results), flush=True)
     return 0 if ok else 1
@@ -124,8 +153,12 @@ def _bundle_main() -> None:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-    if sys.argv[1:] == ["--bundle-self-test"]:
-        sys.exit(self_test())
+    if sys.argv[1:2] == ["--bundle-self-test"]:
+        parser = argparse.ArgumentParser(prog="hearth --bundle-self-test")
+        parser.add_argument("--only", nargs="+", choices=list(CHECKS), default=None)
+        parser.add_argument("--absent", nargs="+", default=[], metavar="MODULE")
+        args = parser.parse_args(sys.argv[2:])
+        sys.exit(self_test(args.only, args.absent))
     from app.cli.main import main
 
     main()

@@ -7,13 +7,18 @@
 # path in APPIMAGETOOL. Without it the AppDir is still prepared (build/AppDir) and the
 # script says so. Build on the oldest distribution you support (glibc of the build machine
 # is the floor), e.g. in a Debian 12 or Ubuntu 22.04 container.
+#
+# HEARTH_BUNDLE (default dist/hearth), HEARTH_ICONS (default build/icons, from icons.py) and
+# APPDIR (default build/AppDir) point it elsewhere.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 VERSION="${1:-$("$ROOT/.venv/bin/python" -c 'import app; print(app.__version__)')}"
-BUNDLE="$ROOT/dist/hearth"
-APPDIR="$ROOT/build/AppDir"
+BUNDLE="${HEARTH_BUNDLE:-$ROOT/dist/hearth}"
+ICONS="${HEARTH_ICONS:-$ROOT/build/icons}"
+APPDIR="${APPDIR:-$ROOT/build/AppDir}"
 [ -x "$BUNDLE/hearth" ] || { echo "appimage.sh: build dist/hearth first (make package)" >&2; exit 1; }
+[ -f "$ICONS/hearth.png" ] || { echo "appimage.sh: no $ICONS/hearth.png (packaging/icons.py)" >&2; exit 1; }
 
 rm -rf "$APPDIR"
 mkdir -p "$APPDIR/usr/lib" "$APPDIR/usr/bin" "$APPDIR/usr/share"
@@ -22,7 +27,7 @@ ln -s ../lib/hearth/hearth "$APPDIR/usr/bin/hearth"
 cp -a "$BUNDLE/share/." "$APPDIR/usr/share/"
 rm -f "$APPDIR/usr/lib/hearth/install.sh"
 cp packaging/linux/hearth.desktop "$APPDIR/io.hearth.Hearth.desktop"
-cp "$ROOT/build/icons/hearth.png" "$APPDIR/io.hearth.Hearth.png"
+cp "$ICONS/hearth.png" "$APPDIR/io.hearth.Hearth.png"
 ln -s io.hearth.Hearth.png "$APPDIR/.DirIcon"
 # appimagetool validates the AppStream file under this name
 cp packaging/linux/io.hearth.Hearth.metainfo.xml "$APPDIR/usr/share/metainfo/io.hearth.Hearth.appdata.xml"

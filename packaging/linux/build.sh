@@ -5,6 +5,7 @@
 #   bash packaging/linux/build.sh --appimage   # also dist/Hearth-<version>-x86_64.AppImage
 #   bash packaging/linux/build.sh --tarball    # also dist/hearth-<version>-linux-x86_64.tar.gz
 #   bash packaging/linux/build.sh --check      # also run the release checks on the bundle
+#   bash packaging/linux/build.sh --check --expect-backend cuda   # ... and require that backend
 #
 # Needs .venv/ (make venv). GPU build: `make clean-venv && make venv CMAKE_ARGS="-DGGML_CUDA=on"`
 # first (llama-cpp-python is compiled into .venv/wheels/), then this script; the CUDA runtime
@@ -20,14 +21,29 @@ WORK="$ROOT/build/pyinstaller"
 APPIMAGE=0
 CHECK=0
 TARBALL=0
-for arg in "$@"; do
-    case "$arg" in
+EXPECT_BACKEND=""
+while [ $# -gt 0 ]; do
+    case "$1" in
         --appimage) APPIMAGE=1 ;;
         --check) CHECK=1 ;;
         --tarball) TARBALL=1 ;;
-        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
-        *) echo "build.sh: unknown option $arg" >&2; exit 2 ;;
+        --expect-backend | --expect-backend=*)
+            if [ "$1" = --expect-backend ]; then
+                [ $# -ge 2 ] || { echo "build.sh: --expect-backend needs a value" >&2; exit 2; }
+                EXPECT_BACKEND="$2"
+                shift
+            else
+                EXPECT_BACKEND="${1#--expect-backend=}"
+            fi
+            case "$EXPECT_BACKEND" in
+                cpu | cuda | vulkan) CHECK=1 ;;
+                *) echo "build.sh: --expect-backend is one of cpu, cuda, vulkan (Linux)" >&2; exit 2 ;;
+            esac
+            ;;
+        -h | --help) awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0"; exit 0 ;;
+        *) echo "build.sh: unknown option $1" >&2; exit 2 ;;
     esac
+    shift
 done
 
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
@@ -112,5 +128,5 @@ if [ "$APPIMAGE" = 1 ]; then
 fi
 
 if [ "$CHECK" = 1 ]; then
-    "$PY" packaging/check_bundle.py "$BUNDLE/hearth"
+    "$PY" packaging/check_bundle.py "$BUNDLE/hearth" ${EXPECT_BACKEND:+--expect-backend "$EXPECT_BACKEND"}
 fi

@@ -13,8 +13,25 @@ if [ "${1:-}" = "--uninstall" ]; then
 fi
 mkdir -p "$BIN" "$DATA/applications" "$DATA/metainfo"
 ln -sf "$HERE/hearth" "$BIN/hearth"
-sed "s|^Exec=hearth|Exec=$HERE/hearth|; s|^TryExec=hearth|TryExec=$HERE/hearth|" \
-    "$HERE/share/applications/io.hearth.Hearth.desktop" > "$DATA/applications/io.hearth.Hearth.desktop"
+# The menu entry runs this folder's hearth by its full path, which may hold spaces or other
+# characters the Desktop Entry format reserves. Exec takes a quoted argument: inside the
+# quotes \ " ` $ are backslash-escaped, % is doubled, and then (as in every string value)
+# each backslash is doubled once more. TryExec is a plain string: only \ is escaped.
+exe="$HERE/hearth"
+arg="${exe//\\/\\\\}"
+arg="${arg//\"/\\\"}"
+arg="${arg//\`/\\\`}"
+arg="${arg//\$/\\\$}"
+arg="${arg//%/%%}"
+arg="${arg//\\/\\\\}"
+try="${exe//\\/\\\\}"
+while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+        Exec=hearth | "Exec=hearth "*) printf 'Exec="%s"%s\n' "$arg" "${line#Exec=hearth}" ;;
+        TryExec=hearth) printf 'TryExec=%s\n' "$try" ;;
+        *) printf '%s\n' "$line" ;;
+    esac
+done < "$HERE/share/applications/io.hearth.Hearth.desktop" > "$DATA/applications/io.hearth.Hearth.desktop"
 cp "$HERE/share/metainfo/io.hearth.Hearth.metainfo.xml" "$DATA/metainfo/"
 mkdir -p "$DATA/icons"
 cp -r "$HERE/share/icons/hicolor" "$DATA/icons/"

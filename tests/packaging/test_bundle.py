@@ -4,12 +4,15 @@ Slow: builds the bundle unless dist/hearth is newer than every file it is made f
 ``HEARTH_PACKAGE_REBUILD=1`` to force a build). Then runs the release checks of
 ``packaging/check_bundle.py`` (version, doctor, a reply from a tiny GGUF, ``hearth serve``,
 built-in personas, the in-bundle self-test of RAG/server/resources, the window offscreen) and
-checks that the bundle is lean and carries its desktop integration files.
+checks that the bundle is lean (excluded packages can be neither folders in ``_internal/`` nor
+modules in the executable's PYZ archive: the frozen process itself is asked) and carries its
+desktop integration files.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -35,7 +38,8 @@ SOURCES = (
 )
 #: A budget, not a target: the CPU build measured about 1.1 GB (torch is most of it).
 MAX_BUNDLE_MB = 1600
-#: Never imported by the app (see packaging/probe_imports.py); must not be in the bundle.
+#: Never imported by the app (see packaging/probe_imports.py); must not be in the bundle. The
+#: release checks' list (packaging/check_bundle.py ABSENT) must cover at least these.
 ABSENT = ("tkinter", "pytest", "mypy", "onnxruntime", "kubernetes", "pip", "PyInstaller", "IPython")
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(5400)]
@@ -95,10 +99,12 @@ def test_bundle_runs_cli_rag_server_and_gui(bundle: Path) -> None:
     assert self_test["frozen"] is True
     assert self_test["resources"]["resources"].startswith(str(bundle))
     assert self_test["rag"]["ok"] and self_test["server"]["ok"]
+    assert self_test["absent"] == {"ok": True, "checked": len(_load_checks().ABSENT), "found": []}
     assert "window=shown" in report["gui"]
 
 
-def test_bundle_is_lean(bundle: Path) -> None:
+def test_bundle_is_lean(bundle: Path, tmp_path: Path) -> None:
+    checks = _load_checks()
     internal = bundle / "_internal"
     size_mb = (
         sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file() and not f.is_symlink())
@@ -106,8 +112,24 @@ def test_bundle_is_lean(bundle: Path) -> None:
     )
     print(f"dist/hearth: {size_mb:.0f} MB")
     assert size_mb < MAX_BUNDLE_MB
-    present = [name for name in ABSENT if (internal / name).exists()]
-    assert not present, f"packages the app never imports were bundled: {present}"
+    names = sorted({*ABSENT, *checks.ABSENT})
+    folders = [n for n in names if (internal / n.replace(".", "/")).exists()]
+    assert not folders, f"packages the app never imports were bundled: {folders}"
+    # Pure-Python packages would sit in the PYZ archive inside the executable, not in
+    # _internal/: ask the frozen process whether it can find them.
+    proc = subprocess.run(
+        [str(EXE), "--bundle-self-test", "--only", "resources", "--absent", *names],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=checks.Bundle(EXE, tmp_path).env(),  # as a user runs it: no PYTHONPATH, offline
+        cwd=tmp_path,
+    )
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["frozen"] is True
+    assert result["absent"]["checked"] == len(names)
+    assert result["absent"]["found"] == [], f"importable in the bundle: {result['absent']}"
+    assert proc.returncode == 0, proc.stderr[-3000:]
     assert not list(internal.glob("PySide6/Qt/qml/*")), "Qt's QML tree was bundled"
     assert not (internal / "PySide6" / "QtQml.abi3.so").exists()
     # llama.cpp's libraries are links to one copy, not three copies
