@@ -27,7 +27,7 @@ from app.rag.chunking import chunk_pages, effective_chunk_tokens
 from app.rag.embedder import Embedder
 from app.rag.loaders import file_sha256, iter_supported_files, load_document
 from app.rag.manifest import CollectionRow, Manifest
-from app.rag.types import Chunk, FileFailure, IngestProgress, IngestReport
+from app.rag.types import Chunk, FileFailure, FileProgress, IngestProgress, IngestReport
 from app.rag.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,12 @@ class _Tally:
         return now
 
     def snapshot(
-        self, phase: str, current: str | None, partial_bytes: float = 0.0
+        self,
+        phase: str,
+        current: str | None,
+        partial_bytes: float = 0.0,
+        current_path: str | None = None,
+        files: tuple[FileProgress, ...] = (),
     ) -> IngestProgress:
         el = max(1e-6, time.perf_counter() - self.started)
         done_b = min(self.bytes_total, self.bytes_done + partial_bytes)
@@ -129,6 +134,8 @@ class _Tally:
             elapsed_s=el,
             eta_s=eta,
             phase=phase,  # type: ignore[arg-type]
+            current_path=current_path,
+            files=files,
         )
 
 
@@ -199,9 +206,14 @@ def run_ingest(
     def partial() -> float:
         return sum(p.size * (1 - p.remaining / len(p.chunks)) for p in pending)
 
+    def per_file() -> tuple[FileProgress, ...]:
+        return tuple(
+            FileProgress(p.key, len(p.chunks) - p.remaining, len(p.chunks)) for p in pending
+        )
+
     def finish_ready() -> None:
         for p in [p for p in pending if p.remaining == 0]:
-            job._emit(t.snapshot("committing", p.name, partial()))
+            job._emit(t.snapshot("committing", p.name, partial(), p.key, per_file()))
             t0 = time.perf_counter()
             manifest.finish_document(coll, p.doc_id, p.chunks, p.older)
             for old in p.older:
@@ -222,7 +234,8 @@ def run_ingest(
             p.remaining -= 1
         t.chunks += len(batch)
         t.clock("store", t0)
-        job._emit(t.snapshot("embedding", batch[-1][0].name, partial()))
+        last = batch[-1][0]
+        job._emit(t.snapshot("embedding", last.name, partial(), last.key, per_file()))
         finish_ready()
 
     def embed_window() -> None:
@@ -251,28 +264,29 @@ def run_ingest(
         while queue and (force or len(queue) >= STORE_BATCH) and not job.cancelled:
             embed_window()
 
-    def skip(size: int) -> None:
+    def skip(f: Path, size: int) -> None:
         t.files_done += 1
         t.bytes_done += size
+        job._emit(t.snapshot("skipped", f.name, partial(), str(f), per_file()))
 
     for f in files:
         if job.cancelled:
             break
         key, size = str(f), sizes[f]
-        job._emit(t.snapshot("reading", f.name, partial()))
+        job._emit(t.snapshot("reading", f.name, partial(), key, per_file()))
         t0 = time.perf_counter()
         try:
             doc_id = file_sha256(f)
         except OSError as exc:
             failed.append(FileFailure(key, f"cannot be read ({exc.strerror or exc})"))
-            skip(size)
+            skip(f, size)
             continue
         current = manifest.document(coll, doc_id)
         if (current is not None and current.state == "ready") or any(
             p.doc_id == doc_id for p in pending
         ):
             unchanged.append(key)
-            skip(size)
+            skip(f, size)
             continue
         older = [
             d.id
@@ -290,13 +304,13 @@ def run_ingest(
                 raise DocumentLoadError(f"{f.name} has no text to index.")
         except DocumentLoadError as exc:
             failed.append(FileFailure(key, exc.message))
-            skip(size)
+            skip(f, size)
             continue
         except Exception as exc:  # a damaged file of any kind: report it and go on
             failed.append(
                 FileFailure(key, f"{f.name} could not be read ({type(exc).__name__}: {exc}).")
             )
-            skip(size)
+            skip(f, size)
             continue
         if doc.skipped_pages:
             skipped.append((key, doc.skipped_pages))

@@ -148,11 +148,28 @@ class FileFailure:
 
 
 @dataclass(frozen=True)
+class FileProgress:
+    """One file's share of an ingestion: its chunks stored so far, of all its chunks."""
+
+    path: str
+    chunks_done: int
+    chunks_total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.chunks_done / self.chunks_total if self.chunks_total else 1.0
+
+
+@dataclass(frozen=True)
 class IngestProgress:
     """A snapshot of an ingestion, emitted often; safe to hand to any thread.
 
     ``rate`` is chunks embedded per second; ``eta_s`` is estimated from the bytes of the
     files still to read at the observed throughput (None until there is a measure).
+    ``current`` is the current file's name and ``current_path`` its full path. ``files``:
+    the files read and not yet committed, each with its chunks stored (a file just
+    committed, phase ``committing``, is among them with all its chunks). Phase ``skipped``:
+    ``current_path`` was unchanged or could not be read (the report says which).
     """
 
     files_done: int
@@ -165,7 +182,9 @@ class IngestProgress:
     rate: float
     elapsed_s: float
     eta_s: float | None
-    phase: Literal["reading", "embedding", "committing", "done", "cancelled"]
+    phase: Literal["reading", "embedding", "committing", "skipped", "done", "cancelled"]
+    current_path: str | None = None
+    files: tuple[FileProgress, ...] = ()
 
     @property
     def fraction(self) -> float:

@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any, Literal, get_args, get_origin
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -137,6 +137,9 @@ class SettingsPage(QWidget):
         outer.addWidget(title)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName(self.tr("All settings"))
+        # Tab goes straight to the fields (the area scrolls to the one with focus)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         inner = QWidget()
         lay = QVBoxLayout(inner)
         self.rows: dict[tuple[str, str], _Row] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ PAGES = [
     ],
     ["The solar roof cost 2.4 million euros.", "Payback is expected in six years."],
 ]
+
+
+def _rows(panel: Any) -> list[tuple[str, ...]]:
+    """The indexing panel's rows: file name, progress text, state."""
+    t = panel.files
+    return [tuple(t.item(r, c).text() for c in range(3)) for r in range(t.rowCount())]
 
 
 def _index(qtbot: Any, page: Any, name: str, paths: list[Path]) -> None:
@@ -54,10 +61,13 @@ def test_collections_indexing_search_and_remove(
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
 
     # progress per file and overall
-    assert page.indexing.bar.value() == 1000
+    panel = page.indexing
+    assert panel.bar.value() == 1000
     assert "Done: 2 added" in page.status.text()
-    lines = [page.indexing.files.item(i).text() for i in range(page.indexing.files.count())]
-    assert lines == ["northwind.pdf — indexed", "ideas.md — indexed"]
+    assert _rows(panel) == [
+        ("northwind.pdf", "100%", "indexed"),
+        ("ideas.md", "100%", "indexed"),
+    ]
 
     # the documents with pages and chunk counts
     qtbot.waitUntil(lambda: page.table.rowCount() == 2, timeout=10000)
@@ -85,6 +95,80 @@ def test_collections_indexing_search_and_remove(
     assert "Removed ideas.md" in page.status.text()
     page.delete("company")
     qtbot.waitUntil(lambda: page.list.count() == 0, timeout=20000)
+
+
+def test_indexing_shows_each_files_progress_and_the_time_left(
+    qtbot: Any, rag_window: Any, tmp_path: Path
+) -> None:
+    # a long README (more passages than one embedding batch) and a short one with the same
+    # name in another folder, and a PDF
+    words = ["olive", "cork", "copper", "wool", "amber", "cedar", "marble", "linen"]
+    long_text = "\n\n".join(
+        f"Shelf {i} of the Lisbon warehouse holds {i * 7 % 97} crates of "
+        f"{words[i % 8]} and {words[(i * 3 + 1) % 8]}, checked on day {i % 28 + 1}."
+        for i in range(900)
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    big = tmp_path / "a" / "README.md"
+    big.write_text("# Stock list\n\n" + long_text, encoding="utf-8")
+    small = tmp_path / "b" / "README.md"
+    small.write_text("# Notes\n\nPaint the warehouse doors blue.\n", encoding="utf-8")
+    pdf = write_pdf(tmp_path / "northwind.pdf", PAGES)
+    files = [big.resolve(), small.resolve(), pdf.resolve()]
+
+    page = rag_window.documents_page
+    rag_window.show_page("Documents")
+    page.start()
+    panel = page.indexing
+    seen: list[dict[str, Any]] = []  # what the panel showed after each progress event
+
+    def record(p: Any) -> None:
+        seen.append({
+            "phase": p.phase,
+            "label": panel.label.text(),
+            "progress": {f: panel.progress_of(f) for f in files},
+        })  # fmt: skip
+
+    page.relay.progressed.connect(record)  # after the page's own slot: sees the panel updated
+    page.create("stock")
+    qtbot.waitUntil(lambda: page.current == "stock", timeout=20000)
+    page.add_paths([tmp_path / "a", tmp_path / "b", pdf])
+    # one row per file, keyed by its full path: the two README.md files get a row each
+    assert panel.files.rowCount() == 3
+    assert [panel.files.item(r, 0).toolTip() for r in range(3)] == [str(f) for f in files]
+    assert _rows(panel) == [
+        ("README.md", "0%", "waiting"),
+        ("README.md", "0%", "waiting"),
+        ("northwind.pdf", "0%", "waiting"),
+    ]
+    qtbot.waitUntil(lambda: page.job is None, timeout=120000)
+    assert "Done: 3 added" in page.status.text()
+
+    # each file's own progress went up to 100%, the long one through values in between
+    for f in files:
+        values = [s["progress"][f] for s in seen]
+        assert values == sorted(values), (f, values)
+        assert values[-1] == 1.0, f
+    assert any(0.0 < s["progress"][files[0]] < 1.0 for s in seen)
+    assert _rows(panel) == [
+        ("README.md", "100%", "indexed"),
+        ("README.md", "100%", "indexed"),
+        ("northwind.pdf", "100%", "indexed"),
+    ]
+    # the overall time left showed while indexing
+    live = [s["label"] for s in seen if s["phase"] not in ("done", "cancelled")]
+    assert any(re.search(r"about \d+s left", text) for text in live), live
+
+    # both READMEs are in the collection, each under its own path
+    qtbot.waitUntil(lambda: page.table.rowCount() == 3, timeout=10000)
+    tips = sorted(page.table.item(r, 0).toolTip() for r in range(3))
+    assert tips == sorted(str(f) for f in files)
+
+    # adding the same files again: each is checked and shown as already indexed
+    page.add_paths([tmp_path / "b"])
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    assert _rows(panel) == [("README.md", "100%", "already indexed")]
 
 
 def test_chat_with_collection_cites_sources(qtbot: Any, rag_window: Any, tmp_path: Path) -> None:

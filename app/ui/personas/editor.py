@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
+    QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -88,6 +92,113 @@ def parse_messages(text: str) -> tuple[list[dict[str, str]], list[str]]:
     return out, errors
 
 
+class CollectionChecklist(QWidget):
+    """The persona's default collections as a checkable list of this machine's collections.
+
+    A chosen collection this machine lacks (a persona imported from another machine's
+    Modelfile, a collection deleted since) stays in the list, checked and flagged, with a
+    warning under it: it is kept, not dropped. ``set_available`` gives the collections that
+    exist (until it is called nothing is flagged)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.list = named(
+            QListWidget(),
+            self.tr("Default document collections"),
+            self.tr("Collections a chat with this persona searches; Space checks one"),
+        )
+        self.list.setMaximumHeight(110)
+        self.list.setIconSize(QSize(16, 16))
+        self.warning = QLabel()
+        self.warning.setObjectName("Warning")
+        self.warning.setWordWrap(True)
+        named(self.warning, self.tr("Missing collections"))
+        self.warning.hide()
+        self.empty = QLabel(self.tr("No collections yet: create them on the Documents page."))
+        self.empty.setObjectName("Muted")
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        lay.addWidget(self.list)
+        lay.addWidget(self.empty)
+        lay.addWidget(self.warning)
+        self.available: list[str] | None = None
+        self._chosen: list[str] = []
+        self.list.itemChanged.connect(self._on_item_changed)
+
+    def set_available(self, names: list[str]) -> None:
+        self.available = list(names)
+        self._rebuild()
+
+    def set_chosen(self, names: list[str]) -> None:
+        self._chosen = list(dict.fromkeys(names))
+        self._rebuild()
+
+    def chosen(self) -> list[str]:
+        """The checked collections, in the persona's order (newly checked ones at the end)."""
+        return list(self._chosen)
+
+    def missing(self) -> list[str]:
+        """Chosen collections that do not exist on this machine."""
+        if self.available is None:
+            return []
+        return [n for n in self._chosen if n not in self.available]
+
+    def item(self, name: str) -> QListWidgetItem | None:
+        for i in range(self.list.count()):
+            it = self.list.item(i)
+            if it.data(Qt.ItemDataRole.UserRole) == name:
+                return it
+        return None
+
+    def _rebuild(self) -> None:
+        missing = self.missing()
+        names = list(self.available or []) + [
+            n for n in self._chosen if n not in (self.available or [])
+        ]
+        warning_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for n in names:
+            flagged = n in missing
+            it = QListWidgetItem(self.tr("%s (not on this computer)") % n if flagged else n)
+            it.setData(Qt.ItemDataRole.UserRole, n)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(
+                Qt.CheckState.Checked if n in self._chosen else Qt.CheckState.Unchecked
+            )
+            if flagged:
+                it.setIcon(warning_icon)
+                it.setToolTip(self.tr("There is no collection called %s on this computer") % n)
+            self.list.addItem(it)
+        self.list.blockSignals(False)
+        self.empty.setVisible(self.available is not None and not names)
+        self._show_warning()
+
+    def _show_warning(self) -> None:
+        missing = self.missing()
+        self.warning.setVisible(bool(missing))
+        self.warning.setText(
+            self.tr(
+                "Not on this computer: %s. The persona keeps it, but a chat started from it "
+                "cannot search it: create it on the Documents page, or uncheck it here."
+            )
+            % ", ".join(missing)
+            if missing
+            else ""
+        )
+
+    def _on_item_changed(self, item: QListWidgetItem) -> None:
+        name = item.data(Qt.ItemDataRole.UserRole)
+        on = item.checkState() == Qt.CheckState.Checked
+        if on and name not in self._chosen:
+            self._chosen.append(name)
+        elif not on and name in self._chosen:
+            self._chosen.remove(name)
+        self._show_warning()
+
+
 class PersonaEditor(QWidget):
     """Emits ``validity_changed(ok, message)`` as the user types."""
 
@@ -124,11 +235,7 @@ class PersonaEditor(QWidget):
         )
         self.messages.setPlaceholderText("user: Translate 'good morning'\nassistant: Bonjour")
         self.messages.setMaximumHeight(90)
-        self.collections = named(
-            QLineEdit(),
-            self.tr("Default document collections"),
-            self.tr("Collections a chat with this persona searches, separated by commas"),
-        )
+        self.collections = CollectionChecklist()
         self.error = QLabel()
         self.error.setObjectName("Warning")
         self.error.setWordWrap(True)
@@ -141,18 +248,44 @@ class PersonaEditor(QWidget):
         form.addRow(self.tr("&Parameters:"), self.params)
         form.addRow(self.tr("E&xamples:"), self.messages)
         form.addRow(self.tr("&Collections:"), self.collections)
+        self.collections_label = form.labelForField(self.collections)
+        if isinstance(self.collections_label, QLabel):
+            self.collections_label.setBuddy(self.collections.list)
         form.addRow("", self.error)
         self._template: str | None = None
         self._extra: dict[str, Any] = {}
-        for w in (self.name.textChanged, self.params.textChanged, self.messages.textChanged):
+        for w in (
+            self.name.textChanged,
+            self.params.textChanged,
+            self.messages.textChanged,
+            self.base.currentTextChanged,
+        ):
             w.connect(self.validate)
 
-    def set_bases(self, names: list[str]) -> None:
+    def set_bases(self, models: list[str], personas: list[str] | None = None) -> None:
+        """The base-model choices: the library's models, then (after a separator) the other
+        personas, whose settings a persona based on them inherits."""
         current = self.base.currentText()
+        self.base.blockSignals(True)
         self.base.clear()
         self.base.addItem("")
-        self.base.addItems(names)
+        self.base.addItems(models)
+        others = list(personas or [])  # itself too: validation says it cannot be
+        if others:
+            self.base.insertSeparator(self.base.count())
+            for n in others:
+                self.base.addItem(n)
+                self.base.setItemData(
+                    self.base.count() - 1,
+                    self.tr("A persona: this one inherits its settings and model"),
+                    Qt.ItemDataRole.ToolTipRole,
+                )
         self.base.setCurrentText(current)
+        self.base.blockSignals(False)
+
+    def base_choices(self) -> list[str]:
+        """The names offered in the base-model list (the empty choice and separator left out)."""
+        return [t for i in range(self.base.count()) if (t := self.base.itemText(i))]
 
     def load(self, persona: Any | None) -> None:
         p = persona
@@ -167,7 +300,7 @@ class PersonaEditor(QWidget):
             if p
             else ""
         )
-        self.collections.setText(", ".join(p.collections) if p else "")
+        self.collections.set_chosen(list(p.collections) if p else [])
         keep = ("icon", "template", "adapters", "license", "requires")
         self._extra = {k: getattr(p, k) for k in keep} if p else {}
         self.validate()
@@ -184,7 +317,7 @@ class PersonaEditor(QWidget):
             "system": self.system.toPlainText().strip() or None,
             "parameters": params,
             "messages": messages,
-            "collections": [c.strip() for c in self.collections.text().split(",") if c.strip()],
+            "collections": self.collections.chosen(),
         }
         return data, errors + merrors
 
@@ -196,6 +329,8 @@ class PersonaEditor(QWidget):
         data, errors = self.data()
         if not data["name"]:
             raise PersonaError(self.tr("Give the persona a name."))
+        if data["base"] and data["base"].lower() == data["name"].lower():
+            raise PersonaError(self.tr("A persona cannot be based on itself."))
         if errors:
             raise PersonaError(errors[0])
         return persona_from_dict(data)

@@ -37,6 +37,7 @@ class PersonasPage(QWidget):
         super().__init__()
         self.services = services
         self.stored: list[Any] = []
+        self.models: list[str] = []  # the library's model names, for the base-model list
         self.editing: str | None = None  # the saved name being edited (None: a new persona)
 
         left = QWidget()
@@ -92,6 +93,9 @@ class PersonasPage(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.editor)
+        # Tab goes straight to the editor's fields (the area scrolls to the one with focus)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        named(scroll, self.tr("Persona editor"))
         rv.addWidget(scroll, 1)
         actions = QHBoxLayout()
         self.save_button = named(QPushButton(self.tr("&Save")), self.tr("Save the persona"))
@@ -134,9 +138,36 @@ class PersonasPage(QWidget):
             self.refresh()
             run_op(
                 lambda: [e.name for e in self.services.library.entries()],
-                self.editor.set_bases,
+                self._on_models_listed,
                 lambda _e: None,
             )
+            self.refresh_collections()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._started:  # collections may have been created or deleted meanwhile
+            self.refresh_collections()
+
+    def refresh_collections(self) -> None:
+        """Ask the RAG service which collections exist (off the GUI thread: it may import
+        Chroma); the editor flags a persona's collections that do not."""
+
+        def names() -> list[str]:
+            return [c.name for c in self.services.rag.collections()]
+
+        run_op(
+            names,
+            self.editor.collections.set_available,
+            lambda _e: None,
+            name="hearth-persona-collections",
+        )
+
+    def _on_models_listed(self, names: list[str]) -> None:
+        self.models = names
+        self._update_bases()
+
+    def _update_bases(self) -> None:
+        self.editor.set_bases(self.models, [sp.name for sp in self.stored])
 
     # ------------------------------------------------------------- gallery
     def refresh(self, select: str | None = None) -> None:
@@ -175,6 +206,7 @@ class PersonasPage(QWidget):
         ):
             self.gallery.setCurrentRow(0)
         self.gallery.blockSignals(False)
+        self._update_bases()
         self._on_gallery_current_changed()
 
     def selected(self) -> Any | None:

@@ -6,7 +6,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -165,6 +165,7 @@ class ServerPage(QWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        named(scroll, self.tr("Server page")).setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
