@@ -247,6 +247,44 @@
     </message>
 </context>
 <context>
+    <name>CollectionChecklist</name>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="109"/>
+        <source>Default document collections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="110"/>
+        <source>Collections a chat with this persona searches; Space checks one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="117"/>
+        <source>Missing collections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="119"/>
+        <source>No collections yet: create them on the Documents page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="165"/>
+        <source>%s (not on this computer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="173"/>
+        <source>There is no collection called %s on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="184"/>
+        <source>Not on this computer: %s. The persona keeps it, but a chat started from it cannot search it: create it on the Documents page, or uncheck it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CollectionPicker</name>
     <message>
         <location filename="../../app/ui/chat/citations.py" line="67"/>
@@ -409,193 +447,208 @@ Last message %s</source>
 <context>
     <name>DiscoverTab</name>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="33"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="35"/>
         <source>Most downloaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="34"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="36"/>
         <source>Most liked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="35"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="37"/>
         <source>Trending</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="36"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="38"/>
         <source>Newest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="37"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="39"/>
         <source>Recently updated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="54"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="104"/>
         <source>Search models on Hugging Face</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="55"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="105"/>
         <source>Search GGUF models, e.g. qwen, llama, phi…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="56"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="106"/>
         <source>Sort results by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="59"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="109"/>
         <source>&amp;Search</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="59"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="109"/>
         <source>Search the Hub</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="64"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="114"/>
         <source>Search results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="65"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="115"/>
         <source>Search for a model, then pick one to see its files.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="71"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="121"/>
         <source>License and access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="74"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="124"/>
         <source>Quantization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="74"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="124"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="74"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="124"/>
         <source>Fit on this computer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="83"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="133"/>
         <source>Files you can download</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="84"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="134"/>
         <source>One row per quantization; the recommended one is marked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="87"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="137"/>
         <source>&amp;Download selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="88"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="138"/>
         <source>Download the selected quantization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="91"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="141"/>
         <source>Model card</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="95"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="145"/>
         <source>Discover status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="132"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="182"/>
         <source>Searching…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="143"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="193"/>
         <source>%s
 %s downloads · %s likes%s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="148"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="198"/>
         <source> · gated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="154"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="204"/>
         <source>%d models found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="154"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="204"/>
         <source>Nothing found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="169"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="219"/>
         <source>Reading the file list…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="191"/>
-        <source>Gated: you must accept its terms on Hugging Face and add your token in Settings.</source>
+        <location filename="../../app/ui/models/discover_tab.py" line="256"/>
+        <source>Gated: accept its conditions on its Hugging Face page; downloading asks for your access token.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="194"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="322"/>
+        <source>%s: your token has no access to it yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="324"/>
+        <source>%s is gated: it needs your Hugging Face access token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="357"/>
+        <source>There is no keychain, so the token is kept until Hearth closes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="260"/>
         <source>Open access.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="197"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="263"/>
         <source>License: %s · %s · %s downloads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="198"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="264"/>
         <source>not stated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="205"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="271"/>
         <source> (%d parts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="208"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="274"/>
         <source>★ Recommended</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="220"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="286"/>
         <source>This repository has no GGUF files.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="222"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="288"/>
         <source>No model card.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="235"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="301"/>
         <source>Starting the download of %s %s…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/discover_tab.py" line="238"/>
+        <location filename="../../app/ui/models/discover_tab.py" line="304"/>
         <source>%s %s is downloading; see Downloads.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1278,89 +1331,119 @@ Last message %s</source>
 <context>
     <name>IndexingPanel</name>
     <message>
-        <location filename="../../app/ui/documents/indexing.py" line="23"/>
+        <location filename="../../app/ui/documents/indexing.py" line="78"/>
         <source>Indexing status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="24"/>
-        <source>Indexing progress, all files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="26"/>
-        <source>Files being indexed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="29"/>
-        <source>Stop indexing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="30"/>
-        <source>Stop; finished files stay, the rest can be added again</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="43"/>
-        <source>waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="46"/>
-        <source>Starting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="54"/>
-        <source>failed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="55"/>
-        <location filename="../../app/ui/documents/indexing.py" line="61"/>
-        <location filename="../../app/ui/documents/indexing.py" line="72"/>
-        <source>indexed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="59"/>
-        <source>reading</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="60"/>
-        <source>embedding</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="63"/>
-        <source>, about %s left</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="65"/>
-        <source>Indexed %d of %d files, %d passages (%.0f per second)%s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="74"/>
-        <source>already indexed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/documents/indexing.py" line="76"/>
-        <source>failed: %s</source>
+        <extracomment>the progress column&apos;s items keep the file&apos;s fraction (0..1) under this role</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/documents/indexing.py" line="79"/>
-        <source>Done: %d added, %d unchanged, %d failed; %d pages, %d passages.</source>
+        <source>Indexing progress, all files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="83"/>
+        <source>Files being indexed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/documents/indexing.py" line="84"/>
+        <source>Each file with its progress and state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="87"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="87"/>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="87"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="101"/>
+        <source>Stop indexing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="102"/>
+        <source>Stop; finished files stay, the rest can be added again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="144"/>
+        <source>checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="152"/>
+        <source>embedding, %d of %d passages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="172"/>
+        <source>stopped; add it again to finish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="198"/>
+        <source>waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="212"/>
+        <source>%s: %.0f%%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="125"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="148"/>
+        <location filename="../../app/ui/documents/indexing.py" line="164"/>
+        <source>indexed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="142"/>
+        <source>reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="155"/>
+        <source>, about %s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="157"/>
+        <source>Indexed %d of %d files, %d passages (%.0f per second)%s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="166"/>
+        <source>already indexed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="168"/>
+        <source>failed: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="175"/>
+        <source>Done: %d added, %d unchanged, %d failed; %d pages, %d passages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/documents/indexing.py" line="180"/>
         <source>Stopped. </source>
         <translation type="unfinished"></translation>
     </message>
@@ -1398,143 +1481,148 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="91"/>
+        <location filename="../../app/ui/models/library_tab.py" line="92"/>
         <source>Models in your library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="95"/>
+        <location filename="../../app/ui/models/library_tab.py" line="96"/>
         <source>&amp;Chat with it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="95"/>
+        <location filename="../../app/ui/models/library_tab.py" line="96"/>
         <source>Chat with the selected model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="98"/>
+        <location filename="../../app/ui/models/library_tab.py" line="99"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="98"/>
+        <location filename="../../app/ui/models/library_tab.py" line="99"/>
         <source>Delete the selected model&apos;s files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="101"/>
+        <location filename="../../app/ui/models/library_tab.py" line="102"/>
         <source>&amp;Verify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="102"/>
+        <location filename="../../app/ui/models/library_tab.py" line="103"/>
         <source>Check the selected model&apos;s files against their checksums</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="105"/>
+        <location filename="../../app/ui/models/library_tab.py" line="106"/>
         <source>Show in &amp;folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="106"/>
+        <location filename="../../app/ui/models/library_tab.py" line="107"/>
         <source>Open the folder that holds the selected model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="109"/>
+        <location filename="../../app/ui/models/library_tab.py" line="110"/>
         <source>&amp;Import from other apps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="110"/>
+        <location filename="../../app/ui/models/library_tab.py" line="111"/>
         <source>Use models downloaded by Ollama, LM Studio or GPT4All</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="113"/>
+        <location filename="../../app/ui/models/library_tab.py" line="114"/>
         <source>&amp;Rescan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="113"/>
+        <location filename="../../app/ui/models/library_tab.py" line="114"/>
         <source>Look for new or removed model files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="124"/>
+        <location filename="../../app/ui/models/library_tab.py" line="125"/>
         <source>Library status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="138"/>
+        <location filename="../../app/ui/models/library_tab.py" line="139"/>
         <source>Looking for models…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="173"/>
+        <location filename="../../app/ui/models/library_tab.py" line="167"/>
         <source>%d models, %s on disk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="176"/>
+        <location filename="../../app/ui/models/library_tab.py" line="170"/>
         <source>No models yet. Find one under Discover, or drag a .gguf file onto the window.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="214"/>
+        <location filename="../../app/ui/models/library_tab.py" line="224"/>
         <source>Hide %s from Hearth? It belongs to another app, so its files stay.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="216"/>
+        <location filename="../../app/ui/models/library_tab.py" line="226"/>
         <source>Delete %s? This frees %s on disk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="219"/>
+        <location filename="../../app/ui/models/library_tab.py" line="229"/>
         <source>Delete model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="227"/>
+        <location filename="../../app/ui/models/library_tab.py" line="237"/>
         <source>Deleted %s; %s freed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="239"/>
+        <location filename="../../app/ui/models/library_tab.py" line="249"/>
         <source>Checking %s…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="245"/>
+        <location filename="../../app/ui/models/library_tab.py" line="255"/>
         <source>%s is intact.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="246"/>
+        <location filename="../../app/ui/models/library_tab.py" line="256"/>
         <source>%s checked; its checksum is now recorded for next time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="248"/>
+        <location filename="../../app/ui/models/library_tab.py" line="258"/>
         <source>%s is damaged: its checksum does not match. Download it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="250"/>
+        <location filename="../../app/ui/models/library_tab.py" line="260"/>
         <source>%s is damaged or incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="253"/>
+        <location filename="../../app/ui/models/library_tab.py" line="263"/>
         <source>%s: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="270"/>
+        <location filename="../../app/ui/models/library_tab.py" line="280"/>
         <source>No models from Ollama, LM Studio or GPT4All were found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/library_tab.py" line="298"/>
+        <source>Adding the models…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1808,77 +1896,77 @@ Last message %s</source>
 <context>
     <name>ModelBar</name>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="42"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="62"/>
         <source>Model for this chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="44"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="64"/>
         <source>Model for this chat: your library, personas, or a .gguf file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="48"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="68"/>
         <source>Load settings…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="50"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="70"/>
         <source>GPU layers, context size, flash attention, KV cache, threads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="56"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="76"/>
         <source>Eject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="57"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="77"/>
         <source>Unload the model and free its memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="63"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="83"/>
         <source>Loading %p%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="66"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="86"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="70"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="90"/>
         <source>No model loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="75"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="95"/>
         <source>Chat settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="112"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="133"/>
         <source>Choose a model…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="115"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="136"/>
         <source>Open a GGUF file…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="134"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="155"/>
         <source>Open a model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="134"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="155"/>
         <source>GGUF models (*.gguf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/model_bar.py" line="151"/>
+        <location filename="../../app/ui/chat/model_bar.py" line="172"/>
         <source>Loading %s…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1894,27 +1982,27 @@ Last message %s</source>
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models/page.py" line="26"/>
+        <location filename="../../app/ui/models/page.py" line="27"/>
         <source>Models</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/page.py" line="29"/>
+        <location filename="../../app/ui/models/page.py" line="30"/>
         <source>Models sections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/page.py" line="33"/>
+        <location filename="../../app/ui/models/page.py" line="34"/>
         <source>&amp;My models</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/page.py" line="34"/>
+        <location filename="../../app/ui/models/page.py" line="35"/>
         <source>D&amp;iscover</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/page.py" line="35"/>
+        <location filename="../../app/ui/models/page.py" line="36"/>
         <source>Do&amp;wnloads</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1922,133 +2010,133 @@ Last message %s</source>
 <context>
     <name>PersonaEditor</name>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="36"/>
-        <location filename="../../app/ui/personas/editor.py" line="50"/>
+        <location filename="../../app/ui/personas/editor.py" line="40"/>
+        <location filename="../../app/ui/personas/editor.py" line="54"/>
         <source>Line %d: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="42"/>
+        <location filename="../../app/ui/personas/editor.py" line="46"/>
         <source>Line %d: %s needs a value.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="81"/>
+        <location filename="../../app/ui/personas/editor.py" line="85"/>
         <source>Line %d: start with &apos;user:&apos;, &apos;assistant:&apos; or &apos;system:&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="101"/>
+        <location filename="../../app/ui/personas/editor.py" line="212"/>
         <source>Persona name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="102"/>
+        <location filename="../../app/ui/personas/editor.py" line="213"/>
         <source>Lower-case letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="104"/>
+        <location filename="../../app/ui/personas/editor.py" line="215"/>
         <source>Display name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="105"/>
+        <location filename="../../app/ui/personas/editor.py" line="216"/>
         <source>Description</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="108"/>
+        <location filename="../../app/ui/personas/editor.py" line="219"/>
         <source>Base model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="109"/>
+        <location filename="../../app/ui/personas/editor.py" line="220"/>
         <source>The model this persona runs on; empty: the model chosen in the chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="112"/>
+        <location filename="../../app/ui/personas/editor.py" line="223"/>
         <source>System prompt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="115"/>
+        <location filename="../../app/ui/personas/editor.py" line="226"/>
         <source>Parameters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="116"/>
+        <location filename="../../app/ui/personas/editor.py" line="227"/>
         <source>One per line, e.g. &apos;temperature 0.7&apos; or &apos;num_ctx 8192&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="122"/>
+        <location filename="../../app/ui/personas/editor.py" line="233"/>
         <source>Example messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="123"/>
+        <location filename="../../app/ui/personas/editor.py" line="234"/>
         <source>One per line: &apos;user: …&apos; or &apos;assistant: …&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="129"/>
-        <source>Default document collections</source>
+        <location filename="../../app/ui/personas/editor.py" line="333"/>
+        <source>A persona cannot be based on itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="130"/>
-        <source>Collections a chat with this persona searches, separated by commas</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/personas/editor.py" line="135"/>
+        <location filename="../../app/ui/personas/editor.py" line="242"/>
         <source>Problems in the persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="136"/>
+        <location filename="../../app/ui/personas/editor.py" line="243"/>
         <source>&amp;Name:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="137"/>
+        <location filename="../../app/ui/personas/editor.py" line="244"/>
         <source>&amp;Title:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="138"/>
+        <location filename="../../app/ui/personas/editor.py" line="245"/>
         <source>&amp;Description:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="139"/>
+        <location filename="../../app/ui/personas/editor.py" line="246"/>
         <source>&amp;Base model:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="140"/>
+        <location filename="../../app/ui/personas/editor.py" line="247"/>
         <source>S&amp;ystem prompt:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="141"/>
+        <location filename="../../app/ui/personas/editor.py" line="248"/>
         <source>&amp;Parameters:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="142"/>
+        <location filename="../../app/ui/personas/editor.py" line="249"/>
         <source>E&amp;xamples:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="143"/>
+        <location filename="../../app/ui/personas/editor.py" line="250"/>
         <source>&amp;Collections:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/editor.py" line="198"/>
+        <location filename="../../app/ui/personas/editor.py" line="280"/>
+        <source>A persona: this one inherits its settings and model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/editor.py" line="331"/>
         <source>Give the persona a name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2056,155 +2144,160 @@ Last message %s</source>
 <context>
     <name>PersonasPage</name>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="44"/>
-        <location filename="../../app/ui/personas/page.py" line="48"/>
+        <location filename="../../app/ui/personas/page.py" line="45"/>
+        <location filename="../../app/ui/personas/page.py" line="49"/>
         <source>Personas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="48"/>
+        <location filename="../../app/ui/personas/page.py" line="49"/>
         <source>Built-in and your own personas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="56"/>
+        <location filename="../../app/ui/personas/page.py" line="57"/>
         <source>&amp;New</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="56"/>
+        <location filename="../../app/ui/personas/page.py" line="57"/>
         <source>Start a new persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="58"/>
+        <location filename="../../app/ui/personas/page.py" line="59"/>
         <source>D&amp;uplicate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="58"/>
+        <location filename="../../app/ui/personas/page.py" line="59"/>
         <source>Copy the selected persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="61"/>
+        <location filename="../../app/ui/personas/page.py" line="62"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="62"/>
+        <location filename="../../app/ui/personas/page.py" line="63"/>
         <source>Delete the selected persona (built-ins cannot be deleted)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="69"/>
+        <location filename="../../app/ui/personas/page.py" line="70"/>
         <source>&amp;Import Modelfile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="70"/>
+        <location filename="../../app/ui/personas/page.py" line="71"/>
         <source>Create a persona from an Ollama Modelfile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="73"/>
+        <location filename="../../app/ui/personas/page.py" line="74"/>
         <source>E&amp;xport Modelfile…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="74"/>
+        <location filename="../../app/ui/personas/page.py" line="75"/>
         <source>Save the selected persona as an Ollama Modelfile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="82"/>
-        <location filename="../../app/ui/personas/page.py" line="211"/>
+        <location filename="../../app/ui/personas/page.py" line="83"/>
+        <location filename="../../app/ui/personas/page.py" line="243"/>
         <source>New persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="86"/>
+        <location filename="../../app/ui/personas/page.py" line="87"/>
         <source>Built into Hearth: saving makes your own copy that replaces it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="97"/>
+        <location filename="../../app/ui/personas/page.py" line="98"/>
+        <source>Persona editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/personas/page.py" line="101"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="97"/>
+        <location filename="../../app/ui/personas/page.py" line="101"/>
         <source>Save the persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="99"/>
+        <location filename="../../app/ui/personas/page.py" line="103"/>
         <source>&amp;Chat with it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="99"/>
+        <location filename="../../app/ui/personas/page.py" line="103"/>
         <source>Open a new chat with this persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="107"/>
+        <location filename="../../app/ui/personas/page.py" line="111"/>
         <source>Personas status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="154"/>
+        <location filename="../../app/ui/personas/page.py" line="185"/>
         <source>built-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="157"/>
+        <location filename="../../app/ui/personas/page.py" line="188"/>
         <source>yours, replaces built-in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="159"/>
+        <location filename="../../app/ui/personas/page.py" line="190"/>
         <source>yours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="230"/>
-        <location filename="../../app/ui/personas/page.py" line="306"/>
+        <location filename="../../app/ui/personas/page.py" line="262"/>
+        <location filename="../../app/ui/personas/page.py" line="338"/>
         <source>Saved %s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="251"/>
+        <location filename="../../app/ui/personas/page.py" line="283"/>
         <source>Delete persona</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="251"/>
+        <location filename="../../app/ui/personas/page.py" line="283"/>
         <source>Delete %s?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="264"/>
+        <location filename="../../app/ui/personas/page.py" line="296"/>
         <source>Deleted %s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="270"/>
+        <location filename="../../app/ui/personas/page.py" line="302"/>
         <source>Import a Modelfile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="272"/>
+        <location filename="../../app/ui/personas/page.py" line="304"/>
         <source>Modelfiles (Modelfile *.Modelfile *.modelfile);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="284"/>
+        <location filename="../../app/ui/personas/page.py" line="316"/>
         <source>Imported %s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/personas/page.py" line="295"/>
+        <location filename="../../app/ui/personas/page.py" line="327"/>
         <source>Export a Modelfile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2223,7 +2316,7 @@ Last message %s</source>
     </message>
     <message>
         <location filename="../../app/ui/server/page.py" line="61"/>
-        <location filename="../../app/ui/server/page.py" line="321"/>
+        <location filename="../../app/ui/server/page.py" line="322"/>
         <source>&amp;Start server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2234,7 +2327,7 @@ Last message %s</source>
     </message>
     <message>
         <location filename="../../app/ui/server/page.py" line="64"/>
-        <location filename="../../app/ui/server/page.py" line="323"/>
+        <location filename="../../app/ui/server/page.py" line="324"/>
         <source>The server is off.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2325,7 +2418,7 @@ Last message %s</source>
     </message>
     <message>
         <location filename="../../app/ui/server/page.py" line="120"/>
-        <location filename="../../app/ui/server/page.py" line="213"/>
+        <location filename="../../app/ui/server/page.py" line="214"/>
         <source>Sho&amp;w</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2396,72 +2489,77 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="213"/>
+        <location filename="../../app/ui/server/page.py" line="168"/>
+        <source>Server page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/server/page.py" line="214"/>
         <source>Hide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="220"/>
+        <location filename="../../app/ui/server/page.py" line="221"/>
         <source>New API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="221"/>
+        <location filename="../../app/ui/server/page.py" line="222"/>
         <source>Make a new API key? Apps using the old one must be given the new one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="236"/>
+        <location filename="../../app/ui/server/page.py" line="237"/>
         <source>A new key is in use; the server restarts to use it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="237"/>
+        <location filename="../../app/ui/server/page.py" line="238"/>
         <source>A new key was made and kept in your keychain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="290"/>
+        <location filename="../../app/ui/server/page.py" line="291"/>
         <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="291"/>
+        <location filename="../../app/ui/server/page.py" line="292"/>
         <source>starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="295"/>
+        <location filename="../../app/ui/server/page.py" line="296"/>
         <source>Stopping…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="307"/>
+        <location filename="../../app/ui/server/page.py" line="308"/>
         <source>&amp;Stop server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="308"/>
+        <location filename="../../app/ui/server/page.py" line="309"/>
         <source>Running at %s (OpenAI base URL: %s/v1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="310"/>
+        <location filename="../../app/ui/server/page.py" line="311"/>
         <source>on · %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="324"/>
+        <location filename="../../app/ui/server/page.py" line="325"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="335"/>
+        <location filename="../../app/ui/server/page.py" line="336"/>
         <source>The server could not start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="358"/>
+        <location filename="../../app/ui/server/page.py" line="359"/>
         <source>Copied; it includes your API key.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2567,27 +2665,32 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="170"/>
-        <source>Saved in %s</source>
+        <location filename="../../app/ui/settings_page.py" line="140"/>
+        <source>All settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/settings_page.py" line="173"/>
-        <source>Show the welcome guide</source>
+        <source>Saved in %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/settings_page.py" line="176"/>
-        <source>Revert</source>
+        <source>Show the welcome guide</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/settings_page.py" line="179"/>
+        <source>Revert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/settings_page.py" line="182"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_page.py" line="202"/>
+        <location filename="../../app/ui/settings_page.py" line="205"/>
         <source>Saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2612,6 +2715,44 @@ Last message %s</source>
     <message>
         <location filename="../../app/ui/chat/citations.py" line="135"/>
         <source>Open the file in your system&apos;s viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TokenDialog</name>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="48"/>
+        <source>Access token needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="52"/>
+        <source>Your access token has not been granted access to %s. Accept the model&apos;s conditions on &lt;a href=&quot;%s&quot;&gt;its Hugging Face page&lt;/a&gt;, then try again, or paste another token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="58"/>
+        <source>%s is gated: its authors ask you to accept their conditions on &lt;a href=&quot;%s&quot;&gt;its Hugging Face page&lt;/a&gt; first. Then create an access token (Hugging Face, Settings, Access Tokens) and paste it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="66"/>
+        <source>Why a token is needed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="68"/>
+        <source>Hugging Face access token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="72"/>
+        <source>Hearth keeps the token in your system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/discover_tab.py" line="81"/>
+        <source>Save and download</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
