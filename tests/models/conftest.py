@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.core.paths import DataPaths, default_paths
+from app.models import importers
 from app.models.downloads import DownloadManager
 from app.models.hub import HubClient
 from app.models.library import ModelLibrary
@@ -32,6 +33,8 @@ def isolated_stores(
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf-cache"))
     monkeypatch.setenv("OLLAMA_MODELS", str(home / ".ollama" / "models"))
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(importers, "OLLAMA_SYSTEM_STORES", ())
     return home
 
 

@@ -80,6 +80,7 @@ def no_foreign_model_stores(
     home = tmp_path_factory.mktemp("ui-user-home")
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf-cache"))
     monkeypatch.setenv("OLLAMA_MODELS", str(home / "ollama"))
+    monkeypatch.setattr("app.models.importers.OLLAMA_SYSTEM_STORES", ())
 
 
 @pytest.fixture

@@ -256,7 +256,9 @@ def test_library_columns_show_in_folder_and_import(
     qtbot.waitUntil(lambda: lib.import_dialog is not None and lib.import_dialog.isVisible())
     dlg = lib.import_dialog
     assert list(dlg.boxes) == ["ollama"]
-    assert "3 models" in dlg.boxes["ollama"].text()
+    assert (
+        "Ollama: 1 model," in dlg.boxes["ollama"].text()
+    )  # three tags, one blob: one file counted
     dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     blob = str(store / "blobs" / f"sha256-{digest}")
     qtbot.waitUntil(lambda: any(e.path == blob for e in lib.entries), timeout=10000)

@@ -43,7 +43,9 @@ class ImportAppsDialog(QDialog):
         self.boxes: dict[str, QCheckBox] = {}
         for o in offers:
             box = QCheckBox(
-                self.tr("%s: %d models, %s") % (o.label, o.count, fmt.size(o.size_bytes))
+                (self.tr("%s: 1 model, %s") % (o.label, fmt.size(o.size_bytes)))
+                if o.count == 1
+                else self.tr("%s: %d models, %s") % (o.label, o.count, fmt.size(o.size_bytes))
             )
             box.setChecked(True)
             named(box, self.tr("Import from %s") % o.label)
@@ -163,13 +165,14 @@ class LibraryTab(QWidget):
                 item.setToolTip(e.path if c == 0 else text)
                 self.table.setItem(r, c, item)
         total = sum(e.size_bytes for e in self.entries)
-        summary = (
-            self.tr("%d models, %s on disk.") % (len(self.entries), fmt.size(total))
-            if self.entries
-            else self.tr(
+        if not self.entries:
+            summary = self.tr(
                 "No models yet. Find one under Discover, or drag a .gguf file onto the window."
             )
-        )
+        elif len(self.entries) == 1:
+            summary = self.tr("1 model, %s on disk.") % fmt.size(total)
+        else:
+            summary = self.tr("%d models, %s on disk.") % (len(self.entries), fmt.size(total))
         notice, self.notice = self.notice, ""
         self.status.setText(f"{notice} {summary}" if notice else summary)
         self._update_buttons()
