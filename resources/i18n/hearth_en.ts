@@ -348,98 +348,98 @@
 <context>
     <name>ConversationList</name>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="31"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="32"/>
         <source>Today</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="33"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="34"/>
         <source>Yesterday</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="35"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="36"/>
         <source>Previous 7 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="37"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="38"/>
         <source>Previous 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="57"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="58"/>
         <source>New chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="58"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="59"/>
         <source>Start a new conversation (Ctrl+N)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="61"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="62"/>
         <source>Import…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="62"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="63"/>
         <source>Import a conversation exported as JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="67"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="68"/>
         <source>Search chats (Ctrl+K)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="69"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="70"/>
         <source>Search chats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="74"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="75"/>
         <source>Chats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="76"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="77"/>
         <source>Your conversations by date; the context menu renames, exports or deletes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="99"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="123"/>
         <source>%d found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="99"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="123"/>
         <source>Nothing found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="135"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="160"/>
         <source>%s
 Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="174"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="199"/>
         <source>Rename…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="176"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="201"/>
         <source>Export as Markdown…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="178"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="203"/>
         <source>Export as JSON…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/conversation_list.py" line="180"/>
+        <location filename="../../app/ui/chat/conversation_list.py" line="205"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1319,11 +1319,16 @@ Last message %s</source>
     </message>
     <message>
         <location filename="../../app/ui/models/library_tab.py" line="46"/>
+        <source>%s: 1 model, %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/library_tab.py" line="48"/>
         <source>%s: %d models, %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="49"/>
+        <location filename="../../app/ui/models/library_tab.py" line="51"/>
         <source>Import from %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1451,112 +1456,117 @@ Last message %s</source>
 <context>
     <name>LibraryTab</name>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="70"/>
+        <location filename="../../app/ui/models/library_tab.py" line="72"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="71"/>
+        <location filename="../../app/ui/models/library_tab.py" line="73"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="72"/>
+        <location filename="../../app/ui/models/library_tab.py" line="74"/>
         <source>Quantization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="73"/>
+        <location filename="../../app/ui/models/library_tab.py" line="75"/>
         <source>Context</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="74"/>
+        <location filename="../../app/ui/models/library_tab.py" line="76"/>
         <source>Fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="75"/>
+        <location filename="../../app/ui/models/library_tab.py" line="77"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="92"/>
+        <location filename="../../app/ui/models/library_tab.py" line="94"/>
         <source>Models in your library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="96"/>
+        <location filename="../../app/ui/models/library_tab.py" line="98"/>
         <source>&amp;Chat with it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="96"/>
+        <location filename="../../app/ui/models/library_tab.py" line="98"/>
         <source>Chat with the selected model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="99"/>
+        <location filename="../../app/ui/models/library_tab.py" line="101"/>
         <source>&amp;Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="99"/>
+        <location filename="../../app/ui/models/library_tab.py" line="101"/>
         <source>Delete the selected model&apos;s files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="102"/>
+        <location filename="../../app/ui/models/library_tab.py" line="104"/>
         <source>&amp;Verify</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="103"/>
+        <location filename="../../app/ui/models/library_tab.py" line="105"/>
         <source>Check the selected model&apos;s files against their checksums</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="106"/>
+        <location filename="../../app/ui/models/library_tab.py" line="108"/>
         <source>Show in &amp;folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="107"/>
+        <location filename="../../app/ui/models/library_tab.py" line="109"/>
         <source>Open the folder that holds the selected model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="110"/>
+        <location filename="../../app/ui/models/library_tab.py" line="112"/>
         <source>&amp;Import from other apps…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="111"/>
+        <location filename="../../app/ui/models/library_tab.py" line="113"/>
         <source>Use models downloaded by Ollama, LM Studio or GPT4All</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="114"/>
+        <location filename="../../app/ui/models/library_tab.py" line="116"/>
         <source>&amp;Rescan</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="114"/>
+        <location filename="../../app/ui/models/library_tab.py" line="116"/>
         <source>Look for new or removed model files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="125"/>
+        <location filename="../../app/ui/models/library_tab.py" line="127"/>
         <source>Library status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="139"/>
+        <location filename="../../app/ui/models/library_tab.py" line="141"/>
         <source>Looking for models…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="167"/>
+        <location filename="../../app/ui/models/library_tab.py" line="173"/>
+        <source>1 model, %s on disk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/models/library_tab.py" line="175"/>
         <source>%d models, %s on disk.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1566,62 +1576,62 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="224"/>
+        <location filename="../../app/ui/models/library_tab.py" line="227"/>
         <source>Hide %s from Hearth? It belongs to another app, so its files stay.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="226"/>
+        <location filename="../../app/ui/models/library_tab.py" line="229"/>
         <source>Delete %s? This frees %s on disk.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="229"/>
+        <location filename="../../app/ui/models/library_tab.py" line="232"/>
         <source>Delete model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="237"/>
+        <location filename="../../app/ui/models/library_tab.py" line="240"/>
         <source>Deleted %s; %s freed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="249"/>
+        <location filename="../../app/ui/models/library_tab.py" line="252"/>
         <source>Checking %s…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="255"/>
+        <location filename="../../app/ui/models/library_tab.py" line="258"/>
         <source>%s is intact.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="256"/>
+        <location filename="../../app/ui/models/library_tab.py" line="259"/>
         <source>%s checked; its checksum is now recorded for next time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="258"/>
+        <location filename="../../app/ui/models/library_tab.py" line="261"/>
         <source>%s is damaged: its checksum does not match. Download it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="260"/>
+        <location filename="../../app/ui/models/library_tab.py" line="263"/>
         <source>%s is damaged or incomplete.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="263"/>
+        <location filename="../../app/ui/models/library_tab.py" line="266"/>
         <source>%s: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="280"/>
+        <location filename="../../app/ui/models/library_tab.py" line="283"/>
         <source>No models from Ollama, LM Studio or GPT4All were found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/models/library_tab.py" line="298"/>
+        <location filename="../../app/ui/models/library_tab.py" line="301"/>
         <source>Adding the models…</source>
         <translation type="unfinished"></translation>
     </message>

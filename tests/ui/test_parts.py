@@ -48,3 +48,21 @@ def test_markdown_is_escaped_and_unfinished_fences_render_while_streaming() -> N
     partial = render("Here:\n\n```python\nx = 1", streaming=True)
     assert "copy:0" in partial and "<pre" in partial
     assert code_blocks("a\n\n```\none\n```\n\n```js\ntwo\n```") == ["one\n", "two\n"]
+
+
+def test_qt_calls_keep_their_references_to_none(qapp: object) -> None:
+    """PySide6 6.12.0 dropped a reference to None on every call of a method that returns
+    nothing; on Python 3.11, where None is not immortal, a window then aborts ("deallocating
+    None") after some ten thousand such calls. pyproject.toml keeps that release out."""
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QTreeWidgetItem
+
+    label, item = QLabel(), QTreeWidgetItem(["x"])
+    before = sys.getrefcount(None)
+    for _ in range(1000):
+        label.setText("a")
+        label.update()
+        item.setData(0, Qt.ItemDataRole.UserRole, "id")
+    assert abs(sys.getrefcount(None) - before) < 50  # 3000 if every call dropped one

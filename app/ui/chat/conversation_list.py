@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.chats.store import ChatStore
-from app.chats.types import Conversation
+from app.chats.types import Conversation, SearchHit
+from app.ui.bridge import run_op
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -88,13 +89,36 @@ class ConversationList(QWidget):
         self._search_timer.setInterval(150)
         self._search_timer.timeout.connect(self.refresh)
         self.current_id: str | None = None
+        self._generation = 0  # of refresh(): a slower, older read is not shown
 
     def refresh(self) -> None:
-        """Rebuild from the store: grouped by date, or search results while searching."""
+        """Rebuild from the store: grouped by date, or search results while searching.
+
+        The store is read on a worker thread (a long history's search takes tens of
+        milliseconds); only the newest refresh's result is shown.
+        """
         query = self.search.text().strip()
+        self._generation += 1
+        generation = self._generation
+
+        def read() -> list[SearchHit] | list[Conversation]:
+            return self.store.search(query) if query else self.store.conversations()
+
+        run_op(
+            read,
+            lambda rows: self._show(generation, query, rows),
+            owner=self,
+            name="hearth-chat-list",
+        )
+
+    def _show(
+        self, generation: int, query: str, rows: list[SearchHit] | list[Conversation]
+    ) -> None:
+        if generation != self._generation:  # a newer refresh is on its way
+            return
         self.tree.clear()
         if query:
-            hits = self.store.search(query)
+            hits = [h for h in rows if isinstance(h, SearchHit)]
             group = QTreeWidgetItem(
                 [self.tr("%d found") % len(hits) if hits else self.tr("Nothing found")]
             )
@@ -113,7 +137,8 @@ class ConversationList(QWidget):
             return
         groups: dict[str, QTreeWidgetItem] = {}
         today = date.today()
-        for c in self.store.conversations():
+        for c in rows:
+            assert isinstance(c, Conversation)
             name = date_group(c.updated, today)
             if name not in groups:
                 g = QTreeWidgetItem([name])
