@@ -2315,261 +2315,266 @@ Last message %s</source>
 <context>
     <name>ServerPage</name>
     <message>
-        <location filename="../../app/ui/server/page.py" line="47"/>
+        <location filename="../../app/ui/server/page.py" line="48"/>
         <source>Server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="52"/>
+        <location filename="../../app/ui/server/page.py" line="53"/>
         <source>Let other apps on this computer use your models through the OpenAI- and Ollama-compatible API.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="61"/>
-        <location filename="../../app/ui/server/page.py" line="322"/>
+        <location filename="../../app/ui/server/page.py" line="62"/>
+        <location filename="../../app/ui/server/page.py" line="329"/>
         <source>&amp;Start server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="61"/>
+        <location filename="../../app/ui/server/page.py" line="62"/>
         <source>Start or stop the API server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="64"/>
-        <location filename="../../app/ui/server/page.py" line="324"/>
+        <location filename="../../app/ui/server/page.py" line="65"/>
+        <location filename="../../app/ui/server/page.py" line="331"/>
         <source>The server is off.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="65"/>
+        <location filename="../../app/ui/server/page.py" line="66"/>
         <source>Server state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="73"/>
+        <location filename="../../app/ui/server/page.py" line="74"/>
         <source>Host address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="74"/>
+        <location filename="../../app/ui/server/page.py" line="75"/>
         <source>127.0.0.1 keeps the server on this computer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="78"/>
+        <location filename="../../app/ui/server/page.py" line="79"/>
         <source>Port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="79"/>
+        <location filename="../../app/ui/server/page.py" line="80"/>
         <source>TCP port the server listens on (0: any free port)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="82"/>
+        <location filename="../../app/ui/server/page.py" line="83"/>
         <source>any free port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="85"/>
+        <location filename="../../app/ui/server/page.py" line="86"/>
         <source>Allow other computers on my &amp;network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="86"/>
+        <location filename="../../app/ui/server/page.py" line="87"/>
         <source>Serve on all network interfaces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="91"/>
+        <location filename="../../app/ui/server/page.py" line="92"/>
         <source>Anyone on your network who has the API key can use your models and read what they answer. Only turn this on at home or at work, never on public Wi-Fi.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="98"/>
+        <location filename="../../app/ui/server/page.py" line="99"/>
         <source>Require the API &amp;key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="99"/>
+        <location filename="../../app/ui/server/page.py" line="100"/>
         <source>Clients must send the API key (always on for the network)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="104"/>
+        <location filename="../../app/ui/server/page.py" line="105"/>
         <source>Allowed web origins (CORS)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="106"/>
+        <location filename="../../app/ui/server/page.py" line="107"/>
         <source>Web pages allowed to call the server, separated by commas, e.g. http://localhost:3000</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="110"/>
+        <location filename="../../app/ui/server/page.py" line="111"/>
         <source>&amp;Host:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="111"/>
+        <location filename="../../app/ui/server/page.py" line="112"/>
         <source>&amp;Port:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="115"/>
+        <location filename="../../app/ui/server/page.py" line="116"/>
         <source>&amp;CORS origins:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="117"/>
+        <location filename="../../app/ui/server/page.py" line="118"/>
         <source>API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="120"/>
-        <location filename="../../app/ui/server/page.py" line="214"/>
+        <location filename="../../app/ui/server/page.py" line="121"/>
+        <location filename="../../app/ui/server/page.py" line="221"/>
         <source>Sho&amp;w</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="120"/>
+        <location filename="../../app/ui/server/page.py" line="121"/>
         <source>Show or hide the API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="122"/>
+        <location filename="../../app/ui/server/page.py" line="123"/>
         <source>Cop&amp;y</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="122"/>
+        <location filename="../../app/ui/server/page.py" line="123"/>
         <source>Copy the API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="124"/>
+        <location filename="../../app/ui/server/page.py" line="125"/>
         <source>&amp;Regenerate…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="125"/>
+        <location filename="../../app/ui/server/page.py" line="126"/>
         <source>Make a new API key; the old one stops working</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="129"/>
+        <location filename="../../app/ui/server/page.py" line="130"/>
         <source>API key:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="132"/>
+        <location filename="../../app/ui/server/page.py" line="133"/>
         <source>Snippets and request log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="141"/>
+        <location filename="../../app/ui/server/page.py" line="142"/>
         <source>%s snippet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="145"/>
+        <location filename="../../app/ui/server/page.py" line="146"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="145"/>
+        <location filename="../../app/ui/server/page.py" line="146"/>
         <source>Copy the %s snippet, with the key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="154"/>
-        <location filename="../../app/ui/server/page.py" line="159"/>
+        <location filename="../../app/ui/server/page.py" line="155"/>
+        <location filename="../../app/ui/server/page.py" line="160"/>
         <source>Request log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="155"/>
+        <location filename="../../app/ui/server/page.py" line="156"/>
         <source>The latest requests: time, route, status, model, tokens, latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="163"/>
+        <location filename="../../app/ui/server/page.py" line="164"/>
         <source>Server messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="168"/>
+        <location filename="../../app/ui/server/page.py" line="169"/>
         <source>Server page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="214"/>
-        <source>Hide</source>
+        <location filename="../../app/ui/server/page.py" line="215"/>
+        <source>The key comes from %s; change it there.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../app/ui/server/page.py" line="221"/>
+        <source>Hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/server/page.py" line="228"/>
         <source>New API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="222"/>
+        <location filename="../../app/ui/server/page.py" line="229"/>
         <source>Make a new API key? Apps using the old one must be given the new one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="237"/>
+        <location filename="../../app/ui/server/page.py" line="244"/>
         <source>A new key is in use; the server restarts to use it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="238"/>
+        <location filename="../../app/ui/server/page.py" line="245"/>
         <source>A new key was made and kept in your keychain.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="291"/>
+        <location filename="../../app/ui/server/page.py" line="298"/>
         <source>Starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="292"/>
+        <location filename="../../app/ui/server/page.py" line="299"/>
         <source>starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="296"/>
+        <location filename="../../app/ui/server/page.py" line="303"/>
         <source>Stopping…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="308"/>
+        <location filename="../../app/ui/server/page.py" line="315"/>
         <source>&amp;Stop server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="309"/>
+        <location filename="../../app/ui/server/page.py" line="316"/>
         <source>Running at %s (OpenAI base URL: %s/v1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="311"/>
+        <location filename="../../app/ui/server/page.py" line="318"/>
         <source>on · %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="325"/>
+        <location filename="../../app/ui/server/page.py" line="332"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="336"/>
+        <location filename="../../app/ui/server/page.py" line="343"/>
         <source>The server could not start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/server/page.py" line="359"/>
+        <location filename="../../app/ui/server/page.py" line="366"/>
         <source>Copied; it includes your API key.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -219,6 +219,20 @@ def test_lan_warning_and_refused_cors(qtbot: Any, window: Any) -> None:
     assert "CORS" in page.message.text()  # a plain sentence, not a traceback
 
 
+def test_a_key_from_the_environment_cannot_be_regenerated_here(
+    qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEARTH_API_KEY", "hearth-from-env")
+    window.show_page("Server")
+    page = window.server_page
+    page.load_key()
+    assert page.key.text() == "hearth-from-env" and "hearth-from-env" in page.snippet("curl")
+    assert not page.new_key.isEnabled() and "HEARTH_API_KEY" in page.new_key.toolTip()
+    monkeypatch.delenv("HEARTH_API_KEY")
+    page.load_key()
+    assert page.new_key.isEnabled() and page.key.text() != "hearth-from-env"
+
+
 def test_snippets_quote_any_model_name() -> None:
     """A name with quotes, spaces and non-ASCII survives the shell and Python's parser intact."""
     import ast

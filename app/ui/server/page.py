@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from typing import Any
@@ -199,14 +200,20 @@ class ServerPage(QWidget):
 
     def load_key(self) -> None:
         from app.core.errors import HearthError
+        from app.server.keys import ENV_VAR, ensure_key
 
         try:
-            from app.server.keys import ensure_key
-
             self.key.setText(ensure_key())
         except HearthError as exc:
             self.key.setText("")
             self.key.setPlaceholderText(one_line(exc))
+        # a key set in the environment wins over the keychain's: a new keychain key would
+        # not be the one the server asks for
+        from_env = bool(os.environ.get(ENV_VAR))
+        self.new_key.setEnabled(not from_env)
+        self.new_key.setToolTip(
+            self.tr("The key comes from %s; change it there.") % ENV_VAR if from_env else ""
+        )
         self.refresh_snippets()
 
     def _on_show_key_toggled(self, on: bool) -> None:
