@@ -65,8 +65,15 @@ def _check_embedder_and_chroma() -> dict[str, Any]:
 
 def _check_pdf() -> dict[str, Any]:
     import pypdf
+    import pypdfium2
 
-    return {"pypdf": pypdf.__version__}
+    # the source dialog draws cited pages with pdfium: its native library must load here
+    doc = pypdfium2.PdfDocument.new()
+    doc.new_page(612, 792)
+    bitmap = doc[0].render(scale=0.25)
+    size = [bitmap.width, bitmap.height]
+    doc.close()
+    return {"pypdf": pypdf.__version__, "pdfium_page_px": size}
 
 
 def _check_server() -> dict[str, Any]:

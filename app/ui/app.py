@@ -84,7 +84,7 @@ def run_app(argv: list[str] | None = None) -> int:
         if measure:
             heavy = [
                 m
-                for m in ("llama_cpp", "torch", "chromadb", "sentence_transformers")
+                for m in ("llama_cpp", "torch", "chromadb", "sentence_transformers", "pypdfium2")
                 if m in sys.modules
             ]
             import resource

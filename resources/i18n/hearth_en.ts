@@ -287,27 +287,27 @@
 <context>
     <name>CollectionPicker</name>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="67"/>
+        <location filename="../../app/ui/chat/citations.py" line="70"/>
         <source>Documents for this chat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="68"/>
+        <location filename="../../app/ui/chat/citations.py" line="71"/>
         <source>Attach document collections; replies then cite them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="94"/>
+        <location filename="../../app/ui/chat/citations.py" line="97"/>
         <source>No collections yet: add documents on the Documents page</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="108"/>
+        <location filename="../../app/ui/chat/citations.py" line="111"/>
         <source>Documents: %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="110"/>
+        <location filename="../../app/ui/chat/citations.py" line="113"/>
         <source>Documents: none</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1823,82 +1823,82 @@ Last message %s</source>
 <context>
     <name>MessageWidget</name>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="89"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="104"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="89"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="104"/>
         <source>Assistant</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="95"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="110"/>
         <source>Previous version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="96"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="111"/>
         <source>Next version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="105"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="120"/>
         <source>Your message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="105"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="120"/>
         <source>The reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="112"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="131"/>
         <source>Sources of this reply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="129"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="148"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="129"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="148"/>
         <source>Copy this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="130"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="149"/>
         <source>Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="130"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="149"/>
         <source>Edit this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="131"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="150"/>
         <source>Regenerate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="131"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="150"/>
         <source>Regenerate this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="132"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="151"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="132"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="151"/>
         <source>Delete this message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/message_widget.py" line="182"/>
+        <location filename="../../app/ui/chat/message_widget.py" line="201"/>
         <source>Sources: </source>
         <translation type="unfinished"></translation>
     </message>
@@ -2713,23 +2713,68 @@ Last message %s</source>
 <context>
     <name>SourceDialog</name>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="122"/>
+        <location filename="../../app/ui/chat/citations.py" line="130"/>
         <source>Source [%d]: %s, page %d</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="130"/>
+        <location filename="../../app/ui/chat/citations.py" line="142"/>
         <source>Page text with the cited passage highlighted</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="134"/>
+        <location filename="../../app/ui/chat/citations.py" line="153"/>
+        <source>Page %d with the cited passage highlighted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="154"/>
+        <source>The page as printed; the cited passage is marked in yellow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="156"/>
+        <source>Source views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="157"/>
+        <source>&amp;Page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="158"/>
+        <source>&amp;Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="164"/>
         <source>&amp;Open the document</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/citations.py" line="135"/>
+        <location filename="../../app/ui/chat/citations.py" line="165"/>
         <source>Open the file in your system&apos;s viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="178"/>
+        <source>Drawing page %d…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="195"/>
+        <source>The passage could not be found on the page image; the Text tab shows it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="200"/>
+        <source>Marked where the page matches the passage best; the Text tab shows it all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat/citations.py" line="216"/>
+        <source>This page cannot be shown as an image (%s); showing its text.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

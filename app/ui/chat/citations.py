@@ -3,7 +3,8 @@
 A reply written from documents keeps its numbered sources in the message's stats
 (``stats["sources"]``: number, document, path, page, passage). ``[n]`` in the reply
 becomes a ``cite:n`` link; clicking it opens :class:`SourceDialog` at that page with the
-passage highlighted, and offers the system viewer for the file itself.
+passage highlighted (on the rendered page for a PDF, and in the page's extracted text), and
+offers the system viewer for the file itself.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QTabWidget,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.bridge import run_op
 from app.ui.errors import one_line
+from app.ui.pdf_page import PdfPageView, RenderedPage, render_page
 from app.ui.widgets import named
 
 _CITE = re.compile(r"\[(\d{1,3})\]")
@@ -111,7 +114,12 @@ class CollectionPicker(QToolButton):
 
 
 class SourceDialog(QDialog):
-    """One cited source: its page's text with the passage highlighted; opens the file too."""
+    """One cited source at its page, with the passage highlighted; opens the file too.
+
+    A PDF shows the page itself (rendered by pypdfium2 off the GUI thread, see
+    :mod:`app.ui.pdf_page`) with the passage marked on it, and the page's extracted text in a
+    second tab. Other files, and a PDF that pdfium cannot open, show the text only.
+    """
 
     def __init__(self, source: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,13 +130,35 @@ class SourceDialog(QDialog):
             self.tr("Source [%d]: %s, page %d")
             % (int(source["number"]), source.get("document") or self.path.name, page)
         )
-        self.resize(720, 560)
+        self.resize(720, 640)
         lay = QVBoxLayout(self)
         self.heading = QLabel(self.windowTitle())
         self.heading.setObjectName("SectionTitle")
         lay.addWidget(self.heading)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        lay.addWidget(self.note)
         self.view = named(QTextBrowser(), self.tr("Page text with the cited passage highlighted"))
-        lay.addWidget(self.view, 1)
+        self.page_text: str | None = None
+        self.text_error: str | None = None  # why the page's text could not be read
+        # the page as an image (PDFs): None until rendered, or when it cannot be
+        self.page_view: PdfPageView | None = None
+        self.rendered: RenderedPage | None = None
+        self.render_error: str | None = None
+        self.tabs: QTabWidget | None = None
+        if self.path.suffix.lower() == ".pdf":
+            self.page_view = named(
+                PdfPageView(),
+                self.tr("Page %d with the cited passage highlighted") % page,
+                self.tr("The page as printed; the cited passage is marked in yellow"),
+            )
+            self.tabs = named(QTabWidget(), self.tr("Source views"))
+            self.tabs.addTab(self.page_view, self.tr("&Page"))
+            self.tabs.addTab(self.view, self.tr("&Text"))
+            lay.addWidget(self.tabs, 1)
+        else:
+            lay.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_button = named(
             QPushButton(self.tr("&Open the document")),
@@ -144,6 +174,49 @@ class SourceDialog(QDialog):
             self.show_passage,
             lambda e: self.show_passage(None, one_line(e)),
         )
+        if self.page_view is not None:
+            self.note.setText(self.tr("Drawing page %d…") % page)
+            self.note.show()
+            passage = str(source.get("text", ""))
+            run_op(
+                lambda: render_page(self.path, page, passage),
+                self.show_page,
+                self.page_failed,
+                name="hearth-pdf-page",
+            )
+
+    def show_page(self, rendered: RenderedPage) -> None:
+        """The rendered page arrived (GUI thread): show it, scrolled to the passage."""
+        assert self.page_view is not None
+        self.rendered = rendered
+        self.page_view.set_page(rendered)
+        if not rendered.highlights:
+            self.note.setText(
+                self.tr("The passage could not be found on the page image; the Text tab shows it.")
+            )
+        elif not rendered.exact:
+            self.note.setText(
+                self.tr(
+                    "Marked where the page matches the passage best; the Text tab shows it all."
+                )
+            )
+        else:
+            self.note.hide()
+            return
+        self.note.show()
+
+    def page_failed(self, exc: BaseException) -> None:
+        """pdfium could not open or draw the page: fall back to the text view, with a note."""
+        lines = str(exc).strip().splitlines()
+        self.render_error = lines[0].rstrip(".") if lines else type(exc).__name__
+        if self.tabs is not None and self.page_view is not None:
+            self.tabs.removeTab(self.tabs.indexOf(self.page_view))
+            self.page_view.hide()
+        self.note.setText(
+            self.tr("This page cannot be shown as an image (%s); showing its text.")
+            % self.render_error
+        )
+        self.note.show()
 
     def _page_text(self, page: int) -> str | None:
         from app.rag.loaders import load_document
@@ -163,6 +236,7 @@ class SourceDialog(QDialog):
             body = mark + (f"<p><i>{html.escape(error)}</i></p>" if error else "")
         self.view.setHtml(f'<div style="white-space: pre-wrap;">{body}</div>')
         self.page_text = page_text
+        self.text_error = error
 
     def open_external(self) -> None:
         url = QUrl.fromLocalFile(str(self.path))
