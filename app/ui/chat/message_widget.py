@@ -1,4 +1,10 @@
-"""One message bubble: Markdown body, stats line, actions and branch arrows."""
+"""One message bubble: Markdown body, stats line, actions and branch arrows.
+
+A reply's body is one rich-text view per ``SEGMENT_CHARS`` of Markdown (whole top-level
+blocks): while it streams only the last view is repainted, so a flush costs the same at
+the 10th token and the 4,000th. A short reply is one view. The split depends only on the
+text, so a streamed reply ends up exactly as the same reply shown afresh.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from PySide6.QtWidgets import (
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.chats.types import Branch, Message
@@ -55,7 +62,9 @@ class _Body(QTextBrowser):
         self.document().setDocumentMargin(2)
 
     def fit(self) -> None:
-        self.document().setTextWidth(max(self.viewport().width(), 100))
+        width = max(self.viewport().width(), 100)
+        if self.document().textWidth() != width:  # setting it lays the whole document out again
+            self.document().setTextWidth(width)
         h = int(self.document().size().height()) + 4
         if h != self.height():
             self.setFixedHeight(h)
@@ -66,6 +75,9 @@ class _Body(QTextBrowser):
 
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
+
+
+SEGMENT_CHARS = 2000  # Markdown per view of a long reply (see the module's docstring)
 
 
 class MessageWidget(QFrame):
@@ -81,6 +93,9 @@ class MessageWidget(QFrame):
         self.message = message
         self._text = message.content if message else ""
         self._code: list[str] = []
+        self._stream: markdown.StreamRender | None = None  # the reply being painted by blocks
+        self._open: list[str] = []  # the finished blocks' HTML in the last view
+        self._open_chars = 0  # and their Markdown's length
         self.setObjectName("MessageUser" if role == "user" else "MessageAssistant")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 6)
@@ -105,7 +120,11 @@ class MessageWidget(QFrame):
             _Body(), self.tr("Your message") if role == "user" else self.tr("The reply")
         )
         self.body.anchorClicked.connect(self._on_body_anchor_clicked)
-        lay.addWidget(self.body)
+        self.bodies: list[_Body] = [self.body]  # more than one for a long reply
+        self._bodies_layout = QVBoxLayout()
+        self._bodies_layout.setSpacing(0)
+        self._bodies_layout.addWidget(self.body)
+        lay.addLayout(self._bodies_layout)
         self.sources_label = QLabel()
         self.sources_label.setObjectName("MessageSources")
         self.sources_label.setWordWrap(True)
@@ -174,8 +193,8 @@ class MessageWidget(QFrame):
         else:
             sources = [] if streaming else self.sources
             shown = citations.link_citations(text, sources) if sources else text
-            self.body.setHtml(markdown.render(shown, dark=theme.is_dark(), streaming=streaming))
-            self._code = markdown.code_blocks(text) if not streaming else []
+            self._paint(shown, streaming)
+            self._code = []  # parsed on the first click of a copy link
             # the theme's link colour, or the system's in high contrast
             link = QGuiApplication.palette().color(QPalette.ColorRole.Link).name()
             self.sources_label.setText(
@@ -183,6 +202,45 @@ class MessageWidget(QFrame):
             )
             self.sources_label.setVisible(bool(sources))
         self.body.fit()
+
+    def _paint(self, text: str, streaming: bool) -> None:
+        """Paint Markdown ``text``, reusing what is on screen when ``text`` extends it."""
+        dark = theme.is_dark()
+        sr = self._stream
+        if sr is None or sr.dark != dark or not sr.extends(text):
+            sr = self._stream = markdown.StreamRender(dark=dark)
+            self._drop_bodies()
+        new, tail = sr.update(text, streaming=streaming)
+        if sr.whole:
+            self._drop_bodies()
+            self.body.setHtml(tail)
+        else:
+            for html, n in new:
+                self._open.append(html)
+                self._open_chars += n
+                if self._open_chars >= SEGMENT_CHARS:  # this view is complete: start the next one
+                    last = self.bodies[-1]
+                    last.setHtml("".join(self._open))
+                    last.fit()
+                    self._open, self._open_chars = [], 0
+                    self._add_body()
+            last = self.bodies[-1]
+            last.setHtml("".join(self._open) + tail)
+            last.fit()
+
+    def _drop_bodies(self) -> None:
+        for b in self.bodies[1:]:
+            b.setParent(None)
+            b.deleteLater()
+        del self.bodies[1:]
+        self._open, self._open_chars = [], 0
+
+    def _add_body(self) -> None:
+        b = named(_Body(), self.body.accessibleName())
+        b.anchorClicked.connect(self._on_body_anchor_clicked)
+        self._bodies_layout.addWidget(b)
+        QWidget.setTabOrder(self.bodies[-1], b)  # Tab reads the reply in order
+        self.bodies.append(b)
 
     def _on_sources_label_link_activated(self, href: str) -> None:
         self._on_body_anchor_clicked(QUrl(href))
