@@ -277,6 +277,18 @@ def new_pages(win, services, home: Path, pump, wait_for, shot) -> None:  # type:
     wait_for(lambda: docs.results.count() > 0, 30)
     shot(win, "documents")
 
+    # a citation opened: the PDF page drawn with the passage marked
+    from app.ui.chat.citations import SourceDialog
+
+    pdf = docs_dir / "northwind-report.pdf"
+    text = "The Lisbon warehouse stores olive oil and cork."
+    source = {"number": 2, "document": pdf.name, "path": str(pdf), "page": 2, "text": text}
+    dlg = SourceDialog(source, win)
+    dlg.show()
+    wait_for(lambda: dlg.rendered is not None or dlg.render_error is not None, 30)
+    shot(dlg, "source")
+    dlg.close()
+
     win.show_page("Personas")
     personas = win.personas_page
     personas.select("french-tutor")
