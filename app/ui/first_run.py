@@ -286,9 +286,7 @@ class FirstRunPage(QWidget):
         if req.cancelled.is_set():  # Cancel was pressed while the download was being planned
             if task_id is not None:
                 self._cancel_task(task_id)
-            self._cancelling = False
-            if self._request is None:
-                self.download_button.setEnabled(self.choice is not None)
+            self._cancelled_request_ended()
             return
         if req is not self._request:
             return
@@ -299,15 +297,19 @@ class FirstRunPage(QWidget):
 
     def _on_pull_failed(self, req: _Request, exc: BaseException) -> None:
         if req.cancelled.is_set():
-            self._cancelling = False
-            if self._request is None:
-                self.download_button.setEnabled(self.choice is not None)
+            self._cancelled_request_ended()
             return
         if req is not self._request:
             return
         self._request = None
         self._reset_download()
         self.progress_label.setText(one_line(exc))
+
+    def _cancelled_request_ended(self) -> None:
+        """A cancelled request came back from planning: Download may be pressed again."""
+        self._cancelling = False
+        if self._request is None:
+            self.download_button.setEnabled(self.choice is not None)
 
     def cancel_download(self) -> None:
         """Stop this page's download; works while it is still being planned, too."""

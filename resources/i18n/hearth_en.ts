@@ -1185,53 +1185,53 @@ Last message %s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="331"/>
+        <location filename="../../app/ui/first_run.py" line="333"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="362"/>
+        <location filename="../../app/ui/first_run.py" line="364"/>
         <source>Downloaded. Loading it…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="380"/>
+        <location filename="../../app/ui/first_run.py" line="382"/>
         <source>Waiting to start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="381"/>
+        <location filename="../../app/ui/first_run.py" line="383"/>
         <source>Checking what is already downloaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="382"/>
+        <location filename="../../app/ui/first_run.py" line="384"/>
         <source>Downloading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="383"/>
+        <location filename="../../app/ui/first_run.py" line="385"/>
         <source>Verifying</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="384"/>
+        <location filename="../../app/ui/first_run.py" line="386"/>
         <source>Adding it to your library</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="385"/>
+        <location filename="../../app/ui/first_run.py" line="387"/>
         <source>Paused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="326"/>
-        <location filename="../../app/ui/first_run.py" line="369"/>
+        <location filename="../../app/ui/first_run.py" line="328"/>
+        <location filename="../../app/ui/first_run.py" line="371"/>
         <source>Download cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/first_run.py" line="373"/>
+        <location filename="../../app/ui/first_run.py" line="375"/>
         <source>The download failed.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -30,6 +30,40 @@ def _sources(ts: Path) -> set[str]:
     }
 
 
+def _install(tmp_path: Path, language: str, contexts: str) -> list[Any]:
+    """Compile a one-off catalogue for ``language`` (``contexts``: its <context> elements) with
+    lrelease and install it the way the app does; returns the translators to remove."""
+    lrelease = _tool("pyside6-lrelease")
+    if lrelease is None:
+        pytest.skip("pyside6-lrelease is not installed")
+    ts = tmp_path / f"hearth_{language}.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
+        f'<TS version="2.1" language="{language}">\n{contexts}</TS>\n',
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [lrelease, str(ts), "-qm", str(tmp_path / f"hearth_{language}.qm")],
+        check=True,
+        capture_output=True,
+    )
+    from PySide6.QtCore import QCoreApplication, QLocale
+
+    from app.ui.i18n import install_translators
+
+    installed = install_translators(QCoreApplication.instance(), QLocale(language), tmp_path)
+    assert any(not t.isEmpty() for t in installed)
+    return installed
+
+
+def _remove(installed: list[Any]) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    for t in installed:
+        app.removeTranslator(t)
+
+
 def test_catalogue_lists_every_string(tmp_path: Path) -> None:
     lupdate = _tool("pyside6-lupdate")
     if lupdate is None:
@@ -43,66 +77,42 @@ def test_catalogue_lists_every_string(tmp_path: Path) -> None:
 
 
 def test_a_qm_file_translates_the_window(qtbot: Any, window: Any, tmp_path: Path) -> None:
-    lrelease = _tool("pyside6-lrelease")
-    if lrelease is None:
-        pytest.skip("pyside6-lrelease is not installed")
-    ts = tmp_path / "hearth_fr.ts"
-    ts.write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="fr">\n'
+    from PySide6.QtCore import QCoreApplication
+
+    installed = _install(
+        tmp_path,
+        "fr",
         "<context><name>MainWindow</name>"
         "<message><source>Documents</source><translation>Documents (fr)</translation></message>"
         "<message><source>Models</source><translation>Modèles</translation></message>"
-        "</context></TS>\n",
-        encoding="utf-8",
+        "</context>",
     )
-    subprocess.run(
-        [lrelease, str(ts), "-qm", str(tmp_path / "hearth_fr.qm")], check=True, capture_output=True
-    )
-    from PySide6.QtCore import QCoreApplication, QLocale
-
-    from app.ui.i18n import install_translators
-
-    app = QCoreApplication.instance()
-    installed = install_translators(app, QLocale("fr_FR"), tmp_path)
     try:
-        assert any(not t.isEmpty() for t in installed)
         assert QCoreApplication.translate("MainWindow", "Models") == "Modèles"
         from app.ui.main_window import page_title
 
         assert page_title("Models") == "Modèles"
     finally:
-        for t in installed:
-            app.removeTranslator(t)
+        _remove(installed)
     assert QCoreApplication.translate("MainWindow", "Models") == "Models"
 
 
 def test_messages_built_in_code_are_translated(qtbot: Any, window: Any, tmp_path: Path) -> None:
     """Validation errors and reply labels with values in them go through the catalogue too."""
-    lrelease = _tool("pyside6-lrelease")
-    if lrelease is None:
-        pytest.skip("pyside6-lrelease is not installed")
-    ts = tmp_path / "hearth_de.ts"
-    ts.write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="de">\n'
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.personas.editor import parse_parameters
+
+    installed = _install(
+        tmp_path,
+        "de",
         "<context><name>PersonaEditor</name>"
         "<message><source>Line %d: %s needs a value.</source>"
         "<translation>Zeile %d: %s braucht einen Wert.</translation></message>"
         "</context><context><name>ChatPage</name>"
         "<message><source>Assistant · %s</source><translation>Assistent · %s</translation></message>"
-        "</context></TS>\n",
-        encoding="utf-8",
+        "</context>",
     )
-    subprocess.run(
-        [lrelease, str(ts), "-qm", str(tmp_path / "hearth_de.qm")], check=True, capture_output=True
-    )
-    from PySide6.QtCore import QCoreApplication, QLocale
-    from PySide6.QtWidgets import QLabel
-
-    from app.ui.i18n import install_translators
-    from app.ui.personas.editor import parse_parameters
-
-    app = QCoreApplication.instance()
-    installed = install_translators(app, QLocale("de_DE"), tmp_path)
     try:
         assert parse_parameters("temperature 0.5\nnum_ctx")[1] == [
             "Zeile 2: num_ctx braucht einen Wert."
@@ -117,6 +127,5 @@ def test_messages_built_in_code_are_translated(qtbot: Any, window: Any, tmp_path
         roles = page.transcript.widgets[-1].findChildren(QLabel, "MessageRole")
         assert [r.text() for r in roles] == ["Assistent · tiny"]
     finally:
-        for t in installed:
-            app.removeTranslator(t)
+        _remove(installed)
     assert parse_parameters("num_ctx")[1] == ["Line 1: num_ctx needs a value."]

@@ -127,12 +127,7 @@ def test_event_loop_latency_while_streaming(qtbot: Any, window: Any) -> None:
     print(f"\nevent-loop latency while streaming {len(deltas)} deltas over {len(probe.gaps)} ticks: "
           f"p50 {probe.percentile_ms(0.5):.1f} ms, p99 {probe.percentile_ms(0.99):.1f} ms, worst {probe.worst_ms:.1f} ms;"
           f" GUI-thread busy between ticks: worst {probe.worst_busy_ms:.1f} ms; repaints {page.transcript.repaints}")  # fmt: skip
-    assert probe.worst_busy_ms < 50, (
-        f"the GUI thread worked {probe.worst_busy_ms:.0f} ms without yielding"
-    )
-    assert probe.percentile_ms(0.99) < 50, (
-        f"p99 event-loop latency {probe.percentile_ms(0.99):.0f} ms"
-    )
+    _assert_responsive(probe)
 
 
 def test_event_loop_latency_while_a_long_code_heavy_reply_streams(qtbot: Any, window: Any) -> None:
@@ -173,6 +168,11 @@ def test_event_loop_latency_while_a_long_code_heavy_reply_streams(qtbot: Any, wi
     print(f"\nevent-loop latency while streaming {len(text)} chars in {len(deltas)} deltas: "
           f"p50 {probe.percentile_ms(0.5):.1f} ms, p99 {probe.percentile_ms(0.99):.1f} ms, worst {probe.worst_ms:.1f} ms;"
           f" GUI-thread busy between ticks: worst {probe.worst_busy_ms:.1f} ms; repaints {page.transcript.repaints}")  # fmt: skip
+    _assert_responsive(probe)
+
+
+def _assert_responsive(probe: Any) -> None:
+    """The bounds both streaming tests hold the GUI thread to."""
     assert probe.worst_busy_ms < 50, (
         f"the GUI thread worked {probe.worst_busy_ms:.0f} ms without yielding"
     )
