@@ -14,12 +14,12 @@ the UI alike.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelNotFoundError
+from app.core.paths import looks_like_path
 from app.engine.presets import CatalogEntry, ResolvedModel
 
 # (module, resolve function, list function), tried in this order
@@ -40,19 +40,6 @@ def _source_functions(kind: int) -> list[Callable[..., Any]]:
         if fn is not None:
             out.append(fn)
     return out
-
-
-def looks_like_path(name: str) -> bool:
-    """True for names that can only mean a file: ``*.gguf``, ``/…``, ``./…``, ``~…``, ``C:\\…``.
-
-    A ``/`` inside a name is not enough: library names such as ``someuser/vision:latest``
-    (an Ollama namespace) or ``hf.co/bartowski/Tiny-GGUF:Q4_K_M`` contain one too.
-    """
-    return (
-        name.lower().endswith(".gguf")
-        or name.startswith(("/", "./", "../", "~", "\\", ".\\", "..\\"))
-        or bool(re.match(r"[A-Za-z]:[\\/]", name))
-    )
 
 
 def resolve_model(name: str) -> ResolvedModel:

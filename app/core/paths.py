@@ -7,8 +7,27 @@ otherwise the platform's user data / cache folders are used.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_HUB_REF = re.compile(r"(?:https?://)?(?:hf\.co|huggingface\.co)/.+", re.IGNORECASE)
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a model reference can only mean a file: ``*.gguf`` / ``*.bin``, ``/…``,
+    ``./…``, ``~…``, ``\\…`` or ``C:\\…``. A ``/`` inside a name is not enough: library names
+    such as ``someuser/vision:latest`` (an Ollama namespace) and hub references such as
+    ``hf.co/owner/repo:Q4_K_M`` contain one too. Used by the CLI's, the server's and the
+    personas' name resolution alike."""
+    if _HUB_REF.fullmatch(ref):
+        return False
+    return (
+        ref.startswith((".", "/", "~", "\\"))
+        or bool(_DRIVE.match(ref))
+        or ref.lower().endswith((".gguf", ".bin"))
+    )
 
 
 @dataclass(frozen=True)

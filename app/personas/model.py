@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.core.errors import InvalidRequestError, PersonaError
+from app.core.paths import looks_like_path
 from app.personas import params as P
 
 #: what ``FROM`` says when a persona has no base model of its own (see :attr:`Persona.base`)
@@ -17,20 +18,6 @@ DEFAULT_BASE = "@default"
 NAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 #: a REQUIRES version: 0.5.0, v0.14.1, 0.6.0-rc1
 SEMVER_RE = re.compile(r"v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)")
-
-
-_HUB_REF = re.compile(r"(?:https?://)?(?:hf\.co|huggingface\.co)/.+", re.IGNORECASE)
-
-
-def is_path(ref: str) -> bool:
-    """Whether a FROM value names a file (rather than a library name or hub reference)."""
-    if _HUB_REF.fullmatch(ref):
-        return False
-    return (
-        ref.startswith((".", "/", "~", "\\"))
-        or bool(re.match(r"[A-Za-z]:[\\/]", ref))
-        or ref.lower().endswith((".gguf", ".bin"))
-    )
 
 
 def absolute_path(ref: str, base_dir: Path | None = None) -> Path:
@@ -118,7 +105,7 @@ class Persona(BaseModel):
         v = v.strip()
         if v in ("", DEFAULT_BASE):
             return None
-        return str(absolute_path(v)) if is_path(v) else v
+        return str(absolute_path(v)) if looks_like_path(v) else v
 
     @field_validator("adapters")
     @classmethod

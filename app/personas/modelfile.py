@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import InvalidRequestError, ModelfileError, PersonaError
+from app.core.paths import looks_like_path
 from app.personas import params as P
 from app.personas.gotemplate import GoTemplateSyntaxError, UnsupportedTemplateError
 from app.personas.model import (
@@ -29,7 +30,6 @@ from app.personas.model import (
     SEMVER_RE,
     Persona,
     absolute_path,
-    is_path,
     persona_from_dict,
 )
 from app.personas.ollama_template import compile_template
@@ -244,7 +244,7 @@ def parse_modelfile(
 def _base(v: str, base_dir: Path, line: int, check: bool) -> str | None:
     if v == DEFAULT_BASE:
         return None
-    if not is_path(v):
+    if not looks_like_path(v):
         return v
     p = absolute_path(v, base_dir)
     if check:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.errors import ModelFileError, ModelNotFoundError, PersonaError
+from app.core.paths import looks_like_path
 from app.engine.presets import CatalogEntry, ResolvedModel
 from app.engine.types import ChatMessage
 from app.personas.model import Persona, normalise_name
@@ -34,14 +35,6 @@ def _library_lookup(name: str) -> ResolvedModel | None:
     return fn(name) if fn is not None else None
 
 
-def is_path_ref(ref: str) -> bool:
-    return (
-        ref.startswith((".", "/", "~", "\\"))
-        or bool(re.match(r"[A-Za-z]:[\\/]", ref))
-        or ref.lower().endswith(".gguf")
-    )
-
-
 def resolve_base_ref(ref: str, *, persona: str | None = None) -> ResolvedModel:
     """A model reference (path, hub reference or library name) -> a loadable model.
 
@@ -53,7 +46,7 @@ def resolve_base_ref(ref: str, *, persona: str | None = None) -> ResolvedModel:
             return ModelNotFoundError(f"The persona '{persona}' is based on {what}.", hint=hint)
         return ModelNotFoundError(plain, hint=hint)
 
-    if is_path_ref(ref):
+    if looks_like_path(ref):
         p = Path(ref).expanduser()
         if not p.is_file():
             raise missing(f"{p}, which does not exist", f"No model file at {p}.")
@@ -97,7 +90,7 @@ def _chain(store: PersonaStore, persona: Persona) -> list[Persona]:
     chain = [persona]
     seen = {persona.name}
     base = persona.base
-    while base is not None and not is_path_ref(base) and not _HUB.fullmatch(base):
+    while base is not None and not looks_like_path(base) and not _HUB.fullmatch(base):
         try:
             parent_name = normalise_name(base)
         except PersonaError:
@@ -135,7 +128,7 @@ def _apply(target: dict[str, Any], p: Persona) -> None:
 
 def _model_for(ref: str, store: PersonaStore, seen: set[str]) -> ResolvedModel:
     """The model ``ref`` names; a persona name (the app's last pick may be one) means its model."""
-    if not is_path_ref(ref) and not _HUB.fullmatch(ref):
+    if not looks_like_path(ref) and not _HUB.fullmatch(ref):
         sp = store.find(ref)
         if sp is not None and sp.persona.name not in seen:
             root = _chain(store, sp.persona)[-1].base
@@ -198,7 +191,7 @@ def list_personas() -> list[CatalogEntry]:
     out = []
     for sp in PersonaStore().list():
         p = sp.persona
-        path = Path(p.base) if p.base and is_path_ref(p.base) else None
+        path = Path(p.base) if p.base and looks_like_path(p.base) else None
         details = {
             "title": p.display_name,
             "description": p.description or "",
