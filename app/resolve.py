@@ -52,7 +52,7 @@ def resolve_model(name: str) -> ResolvedModel:
     if p.is_file():
         return ResolvedModel(path=p)
     if looks_like_path(name):
-        raise ModelNotFoundError(f"No model file at {p}.")
+        raise ModelNotFoundError(f"No model file at {p.absolute()}.")
     for resolver in _source_functions(1):
         found = resolver(name)
         if found is not None:
