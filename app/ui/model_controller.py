@@ -82,6 +82,7 @@ class ModelController(QObject):
     def load_name(self, name: str, **overrides: Any) -> None:
         """Resolve a library name, persona or path (off the GUI thread), then load it."""
         self.loading = name
+        self._cancel = False
         self.loading_started.emit(Path(name).name if name.endswith(".gguf") else name)
 
         def resolve() -> Any:
@@ -90,21 +91,27 @@ class ModelController(QObject):
             return resolve_model(name)
 
         def resolved(rm: Any) -> None:
+            if self._cancel:  # Cancel was clicked while the name was being resolved
+                self._on_relay_load_failed(RuntimeError("cancelled"))
+                return
             extra = dict(rm.load_overrides)
             if rm.n_ctx:
                 extra.setdefault("n_ctx", rm.n_ctx)
             if rm.lora_paths:
                 extra.setdefault("lora_paths", rm.lora_paths)
             extra.update(overrides)
-            self.load(default_options(self.services, rm.path, **extra), ref=name, resolved=rm)
+            self._start_load(default_options(self.services, rm.path, **extra), name, rm)
 
         run_op(resolve, resolved, self._on_relay_load_failed)
 
     def load(self, opts: LoadOptions, *, ref: str | None = None, resolved: Any = None) -> None:
+        self._cancel = False
+        self._start_load(opts, ref, resolved)
+
+    def _start_load(self, opts: LoadOptions, ref: str | None, resolved: Any) -> None:
         self.attach()
         self._pending_resolved = resolved
         self.loading = ref or str(opts.path)
-        self._cancel = False
         self.last_error = None
         self.loading_started.emit(opts.path.stem if ref is None or ref.endswith(".gguf") else ref)
 
@@ -116,6 +123,11 @@ class ModelController(QObject):
 
     def cancel_load(self) -> None:
         self._cancel = True
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the last load was stopped by :meth:`cancel_load`."""
+        return self._cancel
 
     def unload(self) -> None:
         if self.services.inference is not None:
@@ -135,6 +147,9 @@ class ModelController(QObject):
 
     def _on_relay_load_failed(self, exc: BaseException) -> None:
         self.loading = None
+        if self.current is None:  # the engine unloads the old model before loading a new one
+            self.current_ref = None
+            self.resolved = None
         self.last_error = self.tr("Loading stopped.") if self._cancel else one_line(exc)
         self.load_failed.emit(self.last_error)
 

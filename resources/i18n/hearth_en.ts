@@ -95,8 +95,8 @@
     <message>
         <location filename="../../app/ui/chat/page.py" line="75"/>
         <location filename="../../app/ui/chat/page.py" line="383"/>
-        <location filename="../../app/ui/chat/page.py" line="454"/>
-        <location filename="../../app/ui/chat/page.py" line="462"/>
+        <location filename="../../app/ui/chat/page.py" line="456"/>
+        <location filename="../../app/ui/chat/page.py" line="463"/>
         <source>No model loaded</source>
         <translation type="unfinished"></translation>
     </message>
@@ -142,7 +142,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat/page.py" line="438"/>
+        <location filename="../../app/ui/chat/page.py" line="450"/>
         <source>%s · %s ctx · %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1984,7 +1984,7 @@ Last message %s</source>
 <context>
     <name>ModelController</name>
     <message>
-        <location filename="../../app/ui/model_controller.py" line="138"/>
+        <location filename="../../app/ui/model_controller.py" line="153"/>
         <source>Loading stopped.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -1,7 +1,9 @@
-"""Chatting in the real window: streaming, stop, regenerate, branches, search, export, load errors."""
+"""Chatting in the real window: streaming, stop, regenerate, branches, search, export, load
+progress, cancel and errors, copy and delete with undo."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from pathlib import Path
@@ -301,3 +303,131 @@ def test_dropped_turns_are_shown_in_a_banner_under_the_reply_and_on_the_meter(
                     timeout=10000)  # fmt: skip
     assert "/ 256 tokens" in page.meter_label.text()
     assert page.meter.maximum() == 256 and page.meter.value() > 0
+
+
+@pytest.fixture(scope="module")
+def bigger_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ~38 MB F16 llama GGUF: 8 layers, so llama.cpp reports progress tensor by tensor."""
+    from tests.fixtures.tiny_gguf import TinySpec, build_llama_gguf
+
+    spec = TinySpec(n_embd=512, n_layer=8, n_head=8, n_head_kv=4, n_ff=1024, f16=True,
+                    name="Hearth Bigger Llama")  # fmt: skip
+    return build_llama_gguf(tmp_path_factory.mktemp("bigger") / "bigger-llama-F16.gguf", spec)
+
+
+def test_loading_from_the_bar_shows_progress_and_the_gui_stays_responsive(
+    qtbot: Any, own_window: Any, bigger_model: Path
+) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    win = own_window
+    page, bar = win.chat_page, win.chat_page.model_bar
+    page.new_conversation()
+    shown: list[tuple[int, bool, bool]] = []  # (bar value, progress visible, cancel visible)
+    win.models.load_progressed.connect(
+        lambda _p: shown.append(
+            (bar.progress.value(), bar.progress.isVisible(), bar.cancel_button.isVisible())
+        )
+    )
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    bar.select(str(bigger_model))
+    with qtbot.waitSignal(win.models.loaded, timeout=10000):
+        bar.combo.activated.emit(bar.combo.currentIndex())  # the user picks it in the combo
+        assert bar.progress.isVisible() and bar.cancel_button.isVisible()
+        assert bar.state.text().startswith("Loading ")
+    timer.stop()
+    # several reports, each shown on the visible bar with its Cancel, at least one part-way
+    assert len(shown) > 3 and all(vis and cancel for _v, vis, cancel in shown)
+    assert any(0 < v < 100 for v, _vis, _c in shown)
+    assert [v for v, _vis, _c in shown] == sorted(v for v, _vis, _c in shown)
+    # then the loaded state: bar idle, the model named in the bar, the status bar and the chat
+    assert not bar.progress.isVisible() and not bar.cancel_button.isVisible()
+    assert "Hearth Bigger Llama" in bar.state.text()
+    assert "Hearth Bigger Llama" in win.status.model.text()
+    assert win.models.current.path == bigger_model and page.conv.model == str(bigger_model)
+    assert not page.banner.isVisible()
+    # the GUI thread kept running its timer through the load
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
+    assert len(ticks) > 1 and max(gaps) < 0.1  # measured: 17-26 ms on 2 busy cores
+
+
+def test_cancel_during_a_load_leaves_the_bar_idle_without_an_error(
+    qtbot: Any, own_window: Any, tiny_model: Path, bigger_model: Path
+) -> None:
+    win = own_window
+    page, bar = win.chat_page, win.chat_page.model_bar
+    page.new_conversation()
+    with qtbot.waitSignal(win.models.loaded, timeout=10000):
+        win.models.load_name(str(tiny_model))
+    # Cancel while the name is still being resolved: nothing reaches the engine
+    with qtbot.waitSignal(win.models.load_failed, timeout=10000):
+        win.models.load_name(str(bigger_model))
+        assert bar.cancel_button.isVisible()
+        qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+    assert win.models.current.path == tiny_model and win.models.current_ref == str(tiny_model)
+    assert not bar.progress.isVisible() and not bar.cancel_button.isVisible()
+    assert (
+        "Hearth Tiny Llama" in bar.state.text() and "Hearth Tiny Llama" in win.status.model.text()
+    )
+    assert not page.banner.isVisible()
+    # hold the engine at the first progress report until the user has clicked Cancel
+    clicked = threading.Event()
+    reports: list[float] = []
+
+    def hold(p: float) -> None:  # engine thread
+        reports.append(p)
+        if len(reports) == 1:
+            clicked.wait(10)
+
+    win.models.relay.load_progressed.connect(hold, Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(win.models.load_failed, timeout=10000):
+        win.models.load_name(str(bigger_model))
+        qtbot.waitUntil(lambda: bool(reports) and bar.cancel_button.isVisible(), timeout=5000)
+        qtbot.mouseClick(bar.cancel_button, Qt.MouseButton.LeftButton)
+        clicked.set()
+    assert max(reports) < 1.0  # llama.cpp stopped at the report after the click
+    assert win.models.last_error == "Loading stopped."
+    # the bar is back to idle; the engine had let the old model go to make room for the new one
+    assert not bar.progress.isVisible() and not bar.cancel_button.isVisible()
+    assert not page.banner.isVisible()
+    assert win.models.current is None and win.models.current_ref is None
+    assert bar.state.text() == "No model loaded"
+    assert win.status.model.text() == "No model loaded"
+    # choosing the previous model again loads it
+    with qtbot.waitSignal(win.models.loaded, timeout=10000):
+        bar.select(str(tiny_model))
+        bar.combo.activated.emit(bar.combo.currentIndex())
+    assert win.models.current.path == tiny_model and "Hearth Tiny Llama" in bar.state.text()
+
+
+def test_copy_and_delete_a_reply_with_undo(qtbot: Any, window: Any) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    page = window.chat_page
+    send(qtbot, window, "Say something")
+    user, reply = page.store.path(page.conv.id)
+    assert reply.role == "assistant" and reply.content
+    w = page.transcript.widgets[-1]
+    assert w.message.id == reply.id
+    QGuiApplication.clipboard().setText("something else")
+    w.buttons["copy"].click()
+    assert QGuiApplication.clipboard().text() == reply.content
+    # delete: gone from the view and from the store (also for a fresh reader of the file)
+    page.transcript.widgets[-1].buttons["delete"].click()
+    assert reply.id not in page.transcript.shown_ids()
+    assert [m.id for m in page.store.path(page.conv.id)] == [user.id]
+    again = ChatStore(default_paths().chats_db)
+    assert [m.id for m in again.path(page.conv.id)] == [user.id]
+    assert page.banner.text == "Message deleted." and page.banner.action.text() == "Undo"
+    # Undo brings it back, in the view and on disk
+    page.banner.action.click()
+    assert not page.banner.isVisible()
+    assert page.transcript.shown_ids()[-1] == reply.id
+    assert page.transcript.widgets[-1].text == reply.content
+    assert [m.id for m in again.path(page.conv.id)] == [user.id, reply.id]
+    again.close()

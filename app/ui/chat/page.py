@@ -434,9 +434,7 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
 
     def _on_models_loaded(self, lm: Any) -> None:
         self.model_bar.set_loading(None)
-        self.model_bar.set_state(
-            self.tr("%s · %s ctx · %s") % (lm.name, format(lm.n_ctx, ","), lm.quantization)
-        )
+        self.model_bar.set_state(self._loaded_state(lm))
         self.model_bar.select(self.models.current_ref)
         self.banner.hide()
         self.update_meter()
@@ -448,15 +446,18 @@ class ChatPage(DocumentsChatMixin, ConversationActionsMixin, QWidget):
                 )
             self.reply_to(pid)
 
+    def _loaded_state(self, lm: Any) -> str:
+        return self.tr("%s · %s ctx · %s") % (lm.name, format(lm.n_ctx, ","), lm.quantization)
+
     def _on_models_load_failed(self, message: str) -> None:
         self.model_bar.set_loading(None)
+        lm = self.models.current  # the bar said "Loading …": say again what is loaded
         self.model_bar.set_state(
-            self.tr("No model loaded")
-            if self.models.current is None
-            else self.model_bar.state.text()
+            self.tr("No model loaded") if lm is None else self._loaded_state(lm)
         )
         self.pending_reply = None
-        self.banner.show_message(message, error=True)
+        if not self.models.cancelled:  # the user stopped it: not an error to report
+            self.banner.show_message(message, error=True)
 
     def _on_models_unloaded(self) -> None:
         self.model_bar.set_state(self.tr("No model loaded"))
