@@ -34,7 +34,15 @@ from app.core.hardware import HardwareInfo, default_threads, detect_hardware
 from app.engine import llama_log
 from app.engine.architectures import SUPPORTED_ARCHITECTURES
 from app.engine.chat_template import ChatTemplate
-from app.engine.runs import ActiveRun, GenerationWork, Slot, TokenBatch, cancelled_result
+from app.engine.runs import (
+    ActiveRun,
+    GenerationWork,
+    Slot,
+    TokenBatch,
+    cancelled_result,
+    first_reservation,
+    max_new,
+)
 from app.engine.types import (
     ChatMessage,
     FinishReason,
@@ -48,6 +56,9 @@ from app.engine.types import (
 )
 
 log = logging.getLogger(__name__)
+
+# a shared start shorter than this is cheaper to evaluate again than to look for
+MIN_SHARED_TOKENS = 8
 
 _KV_GGML_TYPE = {"f16": 1, "q8_0": 8, "q4_0": 2}
 
@@ -67,6 +78,7 @@ class LlamaBackend:
         self._batch: TokenBatch | None = None
         self._eog: list[int] | None = None
         self._is_eog: Any = None
+        self._can_share = False  # sequences may share KV cells (not recurrent/hybrid models)
         self._piece_buf = ctypes.create_string_buffer(256)
         self.loaded: LoadedModel | None = None
         self.n_ctx = 0
@@ -231,6 +243,7 @@ class LlamaBackend:
         self._model, self._ctx = model, ctx
         self._vocab = L.llama_model_get_vocab(model)
         self._mem = L.llama_get_memory(ctx)
+        self._can_share = not (L.llama_model_is_recurrent(model) or L.llama_model_is_hybrid(model))
         self._info = info
         self.n_ctx = int(L.llama_n_ctx(ctx))
         self.n_batch = int(L.llama_n_batch(ctx))
@@ -492,17 +505,128 @@ class LlamaBackend:
         """Keep the slot's KV for the longest common prefix; return how many tokens are reused."""
         import llama_cpp as L
 
-        n = 0
-        limit = min(len(slot.cached), len(tokens) - 1)  # evaluate >= 1 token for fresh logits
         cached = slot.cached
-        while n < limit and cached[n] == tokens[n]:
-            n += 1
+        n = _common_token_prefix(cached, tokens, len(tokens) - 1)  # >= 1 token for fresh logits
         if n < len(cached):
             if not L.llama_memory_seq_rm(self._mem, slot.seq, n, -1):
                 self._drop_slot(slot)
                 return 0
             del cached[n:]
         return n
+
+    def _share_prefix(self, slot: Slot, tokens: list[int], n_reused: int) -> int:
+        """Give ``slot`` the longest start of ``tokens`` that another slot holds, when that is
+        longer than what ``slot`` keeps itself; return the tokens now reused.
+
+        The KV cache is unified, so ``llama_memory_seq_cp`` only tags the other sequence's
+        cells with this one's id: no copy, no compute, and no second set of cells for the
+        shared start. Concurrent requests with the same instructions (an API client's system
+        prompt, a RAG template) evaluate that start once. Busy slots count: their cached
+        tokens are already evaluated, and what they append later is their own.
+        """
+        import llama_cpp as L
+
+        if not self._can_share:
+            return n_reused
+        limit = len(tokens) - 1  # evaluate >= 1 token for fresh logits
+        best, best_n = None, n_reused
+        for other in self._slots:
+            if other is slot or len(other.cached) <= best_n:
+                continue
+            k = _common_token_prefix(other.cached, tokens, limit)
+            if k > best_n:
+                best, best_n = other, k
+        if best is None or best_n - n_reused < MIN_SHARED_TOKENS:
+            return n_reused
+        L.llama_memory_seq_rm(self._mem, slot.seq, -1, -1)  # a whole sequence: never refused
+        L.llama_memory_seq_cp(self._mem, best.seq, slot.seq, 0, best_n)
+        slot.cached = tokens[:best_n]
+        slot.history = None
+        if (
+            L.llama_memory_seq_pos_min(self._mem, slot.seq) != 0
+            or L.llama_memory_seq_pos_max(self._mem, slot.seq) != best_n - 1
+        ):  # the memory could not share these cells after all: evaluate the prompt instead
+            self._drop_slot(slot)
+            return 0
+        return best_n
+
+    def _share_starts(self, runs: list[ActiveRun]) -> None:
+        """Runs that have not begun their prompt take over the start other slots hold
+        (evaluated cells only: this runs before the batch is built). A run whose shared start
+        an earlier run is still evaluating stays fresh and waits for it."""
+        for r in runs:
+            if not r.fresh or self._start_is_being_evaluated(r, runs):
+                continue
+            r.fresh = False
+            shared = self._share_prefix(r.slot, r.tokens, r.n_reused)
+            if shared > r.n_reused:
+                r.n_reused, r.pending = shared, r.tokens[shared:]
+
+    def _start_is_being_evaluated(self, run: ActiveRun, runs: list[ActiveRun]) -> bool:
+        """Whether a run admitted before ``run`` is still evaluating a start of its prompt that
+        ``run``'s prompt shares (so ``run`` should wait and then share those cells)."""
+        if not self._can_share:
+            return False
+        limit = len(run.tokens) - 1
+        for other in runs:
+            if other is run:
+                return False
+            if other.pending:
+                k = _common_token_prefix(other.tokens, run.tokens, limit)
+                if k - run.n_reused >= MIN_SHARED_TOKENS and len(other.slot.cached) < k:
+                    return True
+        return False
+
+    def _make_room(self, runs: list[ActiveRun]) -> list[ActiveRun]:
+        """Of ``runs`` (all admitted; finished ones hold their cells until they are removed),
+        the unfinished ones that can take a step now, after giving room to those that need it.
+
+        A run without max_tokens reserves a chunk at a time. Oldest first, a run that needs
+        more cells (to grow, or to come back after it was suspended) takes them from the
+        free room, then from idle slots' caches, then by suspending the youngest runs
+        admitted after it: their cells are given up and their tokens evaluated again when
+        there is room (as vLLM's recompute preemption), so no reply is cut short. A run
+        that finds no room waits. The oldest run can always go on, so nothing deadlocks.
+        """
+        import llama_cpp as L
+
+        order = sorted((r for r in runs if r.finish is None), key=lambda r: r.t_start)
+        ready: list[ActiveRun] = []
+        for r in order:
+            want = r.wants_room()
+            if want == 0:
+                ready.append(r)
+                continue
+            ask = want if r.suspended else max(want, r.grow())  # a chunk, if there is room
+            free = self._free_cells(runs)
+            idle = sorted(
+                (s for s in self._slots if not s.busy and s.cached), key=lambda s: s.last_used
+            )
+            while free < ask and idle:
+                self._drop_slot(idle.pop(0))
+                free = self._free_cells(runs)
+            younger = [y for y in order if y.t_start > r.t_start and not y.suspended]
+            while free < want and younger:
+                y = younger.pop()
+                if y.slot.cached:
+                    L.llama_memory_seq_rm(self._mem, y.slot.seq, -1, -1)
+                y.suspend()
+                log.info("suspended a generation to give an older one room")
+                free = self._free_cells(runs)
+            if free < want:
+                continue  # waits for room
+            if r.suspended:
+                r.suspended = False
+            else:
+                r.limit += min(ask, free)
+            ready.append(r)
+        return ready
+
+    def _free_cells(self, runs: list[ActiveRun]) -> int:
+        """Cells neither reserved by a run nor holding an idle slot's cache (a lower bound:
+        cells that slots share are counted once per slot)."""
+        idle = sum(len(s.cached) for s in self._slots if not s.busy)
+        return self.n_ctx - sum(r.reserved for r in runs) - idle
 
     def _pick_slot(self, text: str) -> Slot:
         """A free slot for a prompt: the one whose cache continues it or already holds most
@@ -530,9 +654,10 @@ class LlamaBackend:
     def _admit(self, work: GenerationWork, runs: list[ActiveRun]) -> ActiveRun | None:
         """Start ``work`` in a free slot, or None when the KV cache has no room for it now.
 
-        Room is reserved up front (prompt plus the most tokens the run may generate), so
-        runs in flight never run out of cells; idle slots' caches are given up, least
-        recently used first, when the space is needed.
+        Room is reserved up front (prompt plus the most tokens the run may generate, or a
+        first chunk of them when it has no max_tokens: see ``_make_room``), so runs in flight
+        never run out of cells; idle slots' caches are given up, least recently used first,
+        when the space is needed.
         """
         self._require()
         req = work.request
@@ -543,8 +668,9 @@ class LlamaBackend:
         slot = self._pick_slot(first_text)
         prepared = self._prepare(req, slot.history, None if req.prompt is not None else first_text)
         n_prompt = len(prepared[1])
-        budget = self.n_ctx - n_prompt
-        reserve = n_prompt + (budget if req.max_tokens is None else min(req.max_tokens, budget))
+        reserve = first_reservation(
+            n_prompt, max_new(self.n_ctx, n_prompt, req.max_tokens), req.max_tokens is not None
+        )
         need = sum(r.reserved for r in runs) + reserve
         idle = sorted(
             (s for s in self._slots if not s.busy and s is not slot and s.cached),
@@ -564,6 +690,7 @@ class LlamaBackend:
         """One ``llama_decode``: every decoding run's next token, then prompt chunks."""
         batch = self._batch
         assert batch is not None
+        self._share_starts(runs)
         batch.clear()
         for r in runs:
             r.logits_at = -1
@@ -573,7 +700,7 @@ class LlamaBackend:
                 cached.append(r.next_token)
                 r.next_token = None
         for r in runs:
-            if r.pending and batch.room:
+            if r.pending and batch.room and not r.fresh:
                 take, r.pending = r.pending[: batch.room], r.pending[batch.room :]
                 cached, seq = r.slot.cached, r.slot.seq
                 base = len(cached)
@@ -632,6 +759,7 @@ class LlamaBackend:
                     and peek is not None
                     and pop is not None
                     and len(runs) < len(self._slots)
+                    and not any(r.suspended for r in runs)  # they come back first
                 ):
                     work = peek()
                     if work is None:
@@ -643,7 +771,7 @@ class LlamaBackend:
                 for r in runs:
                     if r.finish is None and r.work.cancel.is_set():
                         r.finish = FinishReason.CANCELLED
-                live = [r for r in runs if r.finish is None]
+                live = self._make_room(runs)
                 for r in live:
                     r.parallel = max(r.parallel, len(live))
                 if live:
@@ -733,6 +861,14 @@ class LlamaBackend:
     def cached_tokens(self) -> int:
         """Tokens held in the KV cache, over all slots."""
         return sum(len(s.cached) for s in self._slots)
+
+
+def _common_token_prefix(a: list[int], b: list[int], limit: int) -> int:
+    """How many leading tokens ``a`` and ``b`` share, at most ``limit``."""
+    n, end = 0, min(len(a), len(b), limit)
+    while n < end and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _common_prefix_len(a: str, b: str) -> int:

@@ -32,6 +32,24 @@ if TYPE_CHECKING:
     from app.engine.llama_backend import LlamaBackend
 
 
+# A generation without max_tokens may run until the context is full, but reserving all of it
+# would keep every other request waiting: it reserves its prompt and this many tokens, and
+# asks for more, a chunk at a time, when it gets there (see LlamaBackend._make_room).
+GROW_TOKENS = 256
+
+
+def max_new(n_ctx: int, n_prompt: int, max_tokens: int | None) -> int:
+    """The most tokens a generation may add: its max_tokens, or what the context has left."""
+    budget = n_ctx - n_prompt
+    return budget if max_tokens is None else min(max_tokens, budget)
+
+
+def first_reservation(n_prompt: int, most_new: int, bounded: bool) -> int:
+    """KV cells a generation reserves on admission: all it may use when it has a max_tokens,
+    else its prompt and a first chunk."""
+    return n_prompt + (most_new if bounded else min(most_new, GROW_TOKENS))
+
+
 @dataclass
 class Slot:
     """One sequence of the KV cache and what it holds."""
@@ -114,10 +132,13 @@ class ActiveRun:
         self.backend, self.work, self.slot, self.req = backend, work, slot, req
         self.prompt_text, self.tokens, self.dropped = prepared
         self.n_prompt = len(self.tokens)
-        budget = backend.n_ctx - self.n_prompt
-        self.max_new = budget if req.max_tokens is None else min(req.max_tokens, budget)
+        self.max_new = max_new(backend.n_ctx, self.n_prompt, req.max_tokens)
+        # the positions this run may fill before it must ask for more room (see grow())
+        self.limit = first_reservation(self.n_prompt, self.max_new, req.max_tokens is not None)
+        self.suspended = False  # preempted: its cells were given up, its tokens wait to return
         self.n_reused = n_reused
         self.pending = self.tokens[n_reused:]  # prompt tokens still to evaluate
+        self.fresh = True  # may still take over a start of its prompt from another slot
         extra_bias: dict[int, float] = {}
         if req.ignore_eos:
             extra_bias = dict.fromkeys(backend._eog_tokens(), -math.inf)
@@ -144,11 +165,41 @@ class ActiveRun:
         self.t_prefill_end = t_start
         self.t_first = self.t_last = 0.0
         self.parallel = 1
+        self.preempted = 0
 
     @property
     def reserved(self) -> int:
-        """KV cells this run may need at most."""
-        return self.n_prompt + self.max_new
+        """KV cells held for this run (none while it is suspended)."""
+        return 0 if self.suspended else self.limit
+
+    @property
+    def positions(self) -> int:
+        """Positions it fills once its next step is evaluated: prompt plus tokens sampled."""
+        return self.n_prompt + self.n_gen
+
+    def wants_room(self) -> int:
+        """Cells it needs beyond its reservation before it can take its next step (0: none)."""
+        if self.suspended:
+            return self.limit
+        return max(0, self.positions - self.limit)
+
+    def grow(self) -> int:
+        """How many cells a run at its limit asks for next (the rest of its budget, at most a
+        chunk); 0 when it cannot grow (it is about to end)."""
+        return min(GROW_TOKENS, self.n_prompt + self.max_new - self.limit)
+
+    def suspend(self) -> None:
+        """Give up the KV cells (the caller removes them): the prompt and the tokens sampled so
+        far are evaluated again on resume, and sampling goes on from where it stopped (the
+        sampler chain keeps its state). Its reservation on resume is what it holds now."""
+        self.suspended = True
+        self.fresh = False
+        self.pending = self.tokens + self.generated
+        self.next_token = None
+        self.limit = min(self.positions + GROW_TOKENS, self.n_prompt + self.max_new)
+        self.slot.cached = []
+        self.slot.history = None
+        self.preempted += 1
 
     def _length_finish(self) -> FinishReason:
         req = self.req

@@ -15,6 +15,7 @@ from app.engine.types import (
     GenerationRequest,
     LoadOptions,
     SamplingParams,
+    TextDelta,
 )
 
 
@@ -78,15 +79,46 @@ def test_cancelling_one_batched_run_leaves_the_others_alone(svc: InferenceServic
         assert r.finish_reason is FinishReason.LENGTH and r.stats.completion_tokens == 40
 
 
-def test_a_request_that_may_fill_the_context_runs_alone(svc: InferenceService) -> None:
+def test_requests_without_max_tokens_run_together(svc: InferenceService) -> None:
+    """A request without max_tokens (what most API clients send) reserves a chunk of the
+    context at a time, not all of it, so it is batched with others instead of running alone."""
     gate = _hold(svc)
-    unbounded = svc.submit(_chat("Go on forever", None))  # reserves the whole context
+    unbounded = [svc.submit(_chat(f"Go on forever {i}", None)) for i in range(2)]
     bounded = svc.submit(_chat("Short one", 5))
-    unbounded.cancel()  # ends it at its first token, so the test stays short
     gate.set()
-    a, b = unbounded.result(60), bounded.result(60)
-    assert a.stats.parallel == 1 and b.stats.parallel == 1
-    assert b.finish_reason is FinishReason.LENGTH
+    b = bounded.result(60)
+    assert b.finish_reason is FinishReason.LENGTH and b.stats.parallel == 3
+    for h in unbounded:
+        h.cancel()
+    assert all(h.result(60).stats.parallel == 3 for h in unbounded)
+
+
+def test_a_full_context_suspends_the_younger_run_and_resumes_it_unchanged(
+    tiny_model: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two requests without max_tokens that both run until the context is full: the older
+    one takes the room it needs by suspending the younger, which is evaluated again and
+    goes on once the older ends. Both replies are what they are alone, and both fill the
+    context to the last cell."""
+    with InferenceService() as s:
+        s.load(LoadOptions(path=tiny_model, n_ctx=1024, n_parallel=2)).result()
+        reqs = [_chat(f"Write without end, story {i}.", None) for i in range(2)]
+        solo = []
+        for r in reqs:
+            s.call(lambda b: b._clear_cache()).result()
+            solo.append(s.generate(r))
+        s.call(lambda b: b._clear_cache()).result()
+        gate = _hold(s)
+        handles = [s.submit(r) for r in reqs]
+        with caplog.at_level("INFO", logger="app.engine.llama_backend"):
+            gate.set()
+            rs = [h.result(120) for h in handles]
+        for r, alone in zip(rs, solo, strict=True):
+            assert r.finish_reason is FinishReason.CONTEXT_FULL
+            assert r.stats.prompt_tokens + r.stats.completion_tokens == 1024
+            assert r.stats.parallel == 2
+            assert r.text == alone.text
+        assert "suspended a generation" in caplog.text
 
 
 def test_errors_stay_with_their_request(svc: InferenceService) -> None:
@@ -159,3 +191,63 @@ def test_requests_wait_for_room_in_the_context(tiny_model: Path) -> None:
         assert [r.stats.completion_tokens for r in rs] == [100, 90, 80]
         assert rs[0].stats.parallel == 2 and rs[1].stats.parallel == 2
         assert rs[2].stats.queue_s > rs[1].stats.queue_s  # started once the first ended
+
+
+def test_concurrent_requests_evaluate_their_common_start_once(svc: InferenceService) -> None:
+    """Requests that arrive together with the same instructions (an API client's system
+    prompt) evaluate that start once: the later ones share its KV cells and only evaluate
+    their own question. The text is what each request gives alone from an empty cache."""
+    system = ChatMessage("system", "You answer questions about lighthouses, briefly. " * 3)
+
+    def req(i: int) -> GenerationRequest:
+        return GenerationRequest(
+            messages=(system, ChatMessage("user", f"Question {i}: how tall is it?")),
+            sampling=SamplingParams(temperature=0.0),
+            max_tokens=12,
+            ignore_eos=True,
+        )
+
+    solo = []
+    for i in range(3):
+        svc.call(lambda b: b._clear_cache()).result()
+        solo.append(svc.generate(req(i)).text)
+    svc.call(lambda b: b._clear_cache()).result()
+    gate = _hold(svc)
+    handles = [svc.submit(req(i)) for i in range(3)]
+    gate.set()
+    rs = [h.result(60) for h in handles]
+    assert rs[0].stats.cached_tokens == 0
+    n_system = rs[0].stats.prompt_tokens * 0.8  # all but the question's own ~25 tokens
+    for r in rs[1:]:
+        assert r.stats.cached_tokens >= n_system
+        assert r.stats.parallel == 3
+    assert [r.text for r in rs] == solo
+
+    def cells(b: object) -> list[tuple[int, int]]:
+        import llama_cpp as L
+
+        mem = b._mem  # type: ignore[attr-defined]
+        return [
+            (L.llama_memory_seq_pos_min(mem, s.seq), L.llama_memory_seq_pos_max(mem, s.seq))
+            for s in b._slots  # type: ignore[attr-defined]
+            if s.cached
+        ]
+
+    # every slot holds its whole conversation from position 0
+    spans = svc.call(cells).result()
+    assert len(spans) == 3 and all(lo == 0 and hi > n_system for lo, hi in spans)
+
+
+def test_a_later_request_shares_the_start_a_running_one_holds(svc: InferenceService) -> None:
+    shared = "Translate the following sentence into French, keeping its tone. " * 2
+    later: list[object] = []
+
+    def on_event(ev: object) -> None:  # engine thread: the first reply token of the long run
+        if isinstance(ev, TextDelta) and not later:
+            later.append(svc.submit(_chat(shared + "The lamp is lit.", 5)))
+
+    long_run = svc.submit(_chat(shared + "The sea is calm.", 150), on_event)
+    assert long_run.result(60).stats.completion_tokens == 150
+    second = later[0].result(60)  # type: ignore[attr-defined]
+    assert second.stats.parallel == 2  # it ran beside the long one, in another slot
+    assert second.stats.cached_tokens > 0.6 * second.stats.prompt_tokens
