@@ -37,7 +37,7 @@ class LoadOptions:
     n_threads_batch: int | None = None
     n_batch: int = 512
     n_ubatch: int = 512
-    flash_attn: bool | None = None  # None: on when the KV cache is quantized or a GPU is used
+    flash_attn: bool | None = None  # None: on with a GPU, a quantized KV cache or several slots
     kv_type: str = "f16"
     use_mmap: bool = True
     use_mlock: bool = False

@@ -101,7 +101,11 @@ def test_a_full_context_suspends_the_younger_run_and_resumes_it_unchanged(
     goes on once the older ends. Both replies are what they are alone, and both fill the
     context to the last cell."""
     with InferenceService() as s:
-        s.load(LoadOptions(path=tiny_model, n_ctx=1024, n_parallel=2)).result()
+        # flash attention off: its f16 accumulation rounds a re-evaluated prompt differently
+        # from the same tokens decoded one by one, which can flip a near-tie of this
+        # random-weight model hundreds of tokens later (without it, the texts are identical)
+        opts = LoadOptions(path=tiny_model, n_ctx=1024, n_parallel=2, flash_attn=False)
+        s.load(opts).result()
         reqs = [_chat(f"Write without end, story {i}.", None) for i in range(2)]
         solo = []
         for r in reqs:
