@@ -165,7 +165,7 @@ class ActiveRun:
         self.t_prefill_end = t_start
         self.t_first = self.t_last = 0.0
         self.parallel = 1
-        self.preempted = 0
+        self.times_suspended = 0
 
     @property
     def reserved(self) -> int:
@@ -199,7 +199,7 @@ class ActiveRun:
         self.limit = min(self.positions + GROW_TOKENS, self.n_prompt + self.max_new)
         self.slot.cached = []
         self.slot.history = None
-        self.preempted += 1
+        self.times_suspended += 1
 
     def _length_finish(self) -> FinishReason:
         req = self.req
@@ -267,6 +267,7 @@ class ActiveRun:
             decode_s=max(self.t_last - self.t_first, 0.0),
             queue_s=self.queue_s,
             parallel=self.parallel,
+            suspended=self.times_suspended,
         )
         text = "".join(self.out)
         if not self.matcher.stopped and text == "".join(self.raw_text) + final:

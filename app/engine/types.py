@@ -175,6 +175,7 @@ class GenerationStats:
     decode_s: float
     queue_s: float = 0.0
     parallel: int = 1  # the most generations that shared a batch with this one (itself included)
+    suspended: int = 0  # times it was set aside (and evaluated again) to give an older one room
 
     @property
     def prefill_tok_s(self) -> float:

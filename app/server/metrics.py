@@ -44,6 +44,8 @@ class Metrics:
         self.requests: dict[tuple[str, int], int] = defaultdict(int)
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.cached_tokens = 0
+        self.suspended = 0
         self.rejected = 0
         self.ttft = Histogram(TTFT_BUCKETS)
         self.tok_s = Histogram(TOKS_BUCKETS)
@@ -64,10 +66,14 @@ class Metrics:
         ttft_s: float,
         tok_s: float,
         total_s: float,
+        cached_tokens: int = 0,
+        suspended: int = 0,
     ) -> None:
         with self._lock:
             self.prompt_tokens += prompt_tokens
             self.completion_tokens += completion_tokens
+            self.cached_tokens += cached_tokens
+            self.suspended += suspended
             self.ttft.observe(ttft_s)
             if tok_s > 0:
                 self.tok_s.observe(tok_s)
@@ -98,6 +104,14 @@ class Metrics:
                 "# HELP hearth_completion_tokens_total Tokens generated.",
                 "# TYPE hearth_completion_tokens_total counter",
                 f"hearth_completion_tokens_total {self.completion_tokens}",
+                "# HELP hearth_cached_prompt_tokens_total Prompt tokens taken from the KV cache"
+                " (a slot's earlier turn or a start another request shares) instead of evaluated.",
+                "# TYPE hearth_cached_prompt_tokens_total counter",
+                f"hearth_cached_prompt_tokens_total {self.cached_tokens}",
+                "# HELP hearth_suspensions_total Times a generation was set aside to give an"
+                " older one room in a full context (it goes on later from where it was).",
+                "# TYPE hearth_suspensions_total counter",
+                f"hearth_suspensions_total {self.suspended}",
                 "# HELP hearth_queue_depth Generations waiting or running.",
                 "# TYPE hearth_queue_depth gauge",
                 f"hearth_queue_depth {self._queue_depth()}",

@@ -124,7 +124,13 @@ class ServerState:
         )
         if res.finish_reason is not FinishReason.CANCELLED or s.completion_tokens:
             self.metrics.generation_done(
-                s.prompt_tokens, s.completion_tokens, s.ttft_s, s.decode_tok_s, wall_s
+                s.prompt_tokens,
+                s.completion_tokens,
+                s.ttft_s,
+                s.decode_tok_s,
+                wall_s,
+                cached_tokens=s.cached_tokens,
+                suspended=s.suspended,
             )
 
 

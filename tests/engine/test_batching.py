@@ -123,6 +123,7 @@ def test_a_full_context_suspends_the_younger_run_and_resumes_it_unchanged(
             assert r.stats.parallel == 2
             assert r.text == alone.text
         assert "suspended a generation" in caplog.text
+        assert rs[0].stats.suspended == 0 and rs[1].stats.suspended >= 1
 
 
 def test_errors_stay_with_their_request(svc: InferenceService) -> None:

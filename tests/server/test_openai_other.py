@@ -105,9 +105,22 @@ def test_embeddings_are_deterministic_and_distinct(oai: Any, model_name: str) ->
 
 
 def test_health_and_metrics(http: Any, oai: Any, model_name: str) -> None:
-    oai.chat.completions.create(
-        model=model_name, messages=[{"role": "user", "content": "x"}], max_tokens=2
-    )
+    def cached_total() -> float:
+        line = next(
+            ln
+            for ln in http.get("/metrics").text.splitlines()
+            if ln.startswith("hearth_cached_prompt_tokens_total ")
+        )
+        return float(line.split()[1])
+
+    before = cached_total()
+    for _ in range(2):  # the second evaluates only what differs from the first
+        oai.chat.completions.create(
+            model=model_name,
+            messages=[{"role": "user", "content": "the same long question " * 8}],
+            max_tokens=2,
+        )
+    assert cached_total() - before >= 30
     h = http.get("/health").json()
     assert h["status"] == "ok" and h["model"] == model_name
     text = http.get("/metrics").text
@@ -118,5 +131,6 @@ def test_health_and_metrics(http: Any, oai: Any, model_name: str) -> None:
         "hearth_time_to_first_token_seconds_bucket",
         "hearth_decode_tokens_per_second_count",
         "hearth_request_duration_seconds_sum",
+        "hearth_suspensions_total",
     ):
         assert name in text
