@@ -256,3 +256,30 @@ def test_a_later_request_shares_the_start_a_running_one_holds(svc: InferenceServ
     second = later[0].result(60)  # type: ignore[attr-defined]
     assert second.stats.parallel == 2  # it ran beside the long one, in another slot
     assert second.stats.cached_tokens > 0.6 * second.stats.prompt_tokens
+
+
+def test_many_requests_without_max_tokens_in_a_small_context_all_finish_whole(
+    tiny_model: Path,
+) -> None:
+    """Six requests without max_tokens, four slots, a context that holds about two of them:
+    admissions wait, runs grow, younger ones are suspended and resumed, and every reply
+    still fills the context and equals its solo run."""
+    with InferenceService() as s:
+        opts = LoadOptions(path=tiny_model, n_ctx=768, n_parallel=4, flash_attn=False)
+        s.load(opts).result()
+        reqs = [_chat(f"Story {i}: go on and on.", None) for i in range(6)]
+        solo = []
+        for r in reqs:
+            s.call(lambda b: b._clear_cache()).result()
+            solo.append(s.generate(r).text)
+        s.call(lambda b: b._clear_cache()).result()
+        gate = _hold(s)
+        handles = [s.submit(r) for r in reqs]
+        gate.set()
+        rs = [h.result(300) for h in handles]
+        for r, alone in zip(rs, solo, strict=True):
+            assert r.finish_reason is FinishReason.CONTEXT_FULL
+            assert r.stats.prompt_tokens + r.stats.completion_tokens == 768
+            assert r.text == alone
+        assert max(r.stats.parallel for r in rs) >= 2
+        assert sum(r.stats.suspended for r in rs) >= 1
