@@ -13,6 +13,7 @@ from app.engine.types import (
     ChatMessage,
     FinishReason,
     GenerationRequest,
+    GenerationResult,
     LoadOptions,
     SamplingParams,
     TextDelta,
@@ -48,6 +49,21 @@ def _hold(svc: InferenceService) -> threading.Event:
     svc.call(wait)
     assert started.wait(10)
     return gate
+
+
+def _solo_then_together(
+    s: InferenceService, reqs: list[GenerationRequest]
+) -> tuple[list[GenerationResult], list[GenerationResult]]:
+    """Each request alone from an empty cache, then all of them submitted at once."""
+    solo = []
+    for r in reqs:
+        s.call(lambda b: b._clear_cache()).result()
+        solo.append(s.generate(r))
+    s.call(lambda b: b._clear_cache()).result()
+    gate = _hold(s)
+    handles = [s.submit(r) for r in reqs]
+    gate.set()
+    return solo, [h.result(300) for h in handles]
 
 
 def test_queued_generations_run_together_and_match_their_solo_runs(
@@ -107,16 +123,8 @@ def test_a_full_context_suspends_the_younger_run_and_resumes_it_unchanged(
         opts = LoadOptions(path=tiny_model, n_ctx=1024, n_parallel=2, flash_attn=False)
         s.load(opts).result()
         reqs = [_chat(f"Write without end, story {i}.", None) for i in range(2)]
-        solo = []
-        for r in reqs:
-            s.call(lambda b: b._clear_cache()).result()
-            solo.append(s.generate(r))
-        s.call(lambda b: b._clear_cache()).result()
-        gate = _hold(s)
-        handles = [s.submit(r) for r in reqs]
         with caplog.at_level("INFO", logger="app.engine.llama_backend"):
-            gate.set()
-            rs = [h.result(120) for h in handles]
+            solo, rs = _solo_then_together(s, reqs)
         for r, alone in zip(rs, solo, strict=True):
             assert r.finish_reason is FinishReason.CONTEXT_FULL
             assert r.stats.prompt_tokens + r.stats.completion_tokens == 1024
@@ -212,21 +220,13 @@ def test_concurrent_requests_evaluate_their_common_start_once(svc: InferenceServ
             ignore_eos=True,
         )
 
-    solo = []
-    for i in range(3):
-        svc.call(lambda b: b._clear_cache()).result()
-        solo.append(svc.generate(req(i)).text)
-    svc.call(lambda b: b._clear_cache()).result()
-    gate = _hold(svc)
-    handles = [svc.submit(req(i)) for i in range(3)]
-    gate.set()
-    rs = [h.result(60) for h in handles]
+    solo, rs = _solo_then_together(svc, [req(i) for i in range(3)])
     assert rs[0].stats.cached_tokens == 0
     n_system = rs[0].stats.prompt_tokens * 0.8  # all but the question's own ~25 tokens
     for r in rs[1:]:
         assert r.stats.cached_tokens >= n_system
         assert r.stats.parallel == 3
-    assert [r.text for r in rs] == solo
+    assert [r.text for r in rs] == [r.text for r in solo]
 
     def cells(b: object) -> list[tuple[int, int]]:
         import llama_cpp as L
@@ -267,19 +267,12 @@ def test_many_requests_without_max_tokens_in_a_small_context_all_finish_whole(
     with InferenceService() as s:
         opts = LoadOptions(path=tiny_model, n_ctx=768, n_parallel=4, flash_attn=False)
         s.load(opts).result()
-        reqs = [_chat(f"Story {i}: go on and on.", None) for i in range(6)]
-        solo = []
-        for r in reqs:
-            s.call(lambda b: b._clear_cache()).result()
-            solo.append(s.generate(r).text)
-        s.call(lambda b: b._clear_cache()).result()
-        gate = _hold(s)
-        handles = [s.submit(r) for r in reqs]
-        gate.set()
-        rs = [h.result(300) for h in handles]
+        solo, rs = _solo_then_together(
+            s, [_chat(f"Story {i}: go on and on.", None) for i in range(6)]
+        )
         for r, alone in zip(rs, solo, strict=True):
             assert r.finish_reason is FinishReason.CONTEXT_FULL
             assert r.stats.prompt_tokens + r.stats.completion_tokens == 768
-            assert r.text == alone
+            assert r.text == alone.text
         assert max(r.stats.parallel for r in rs) >= 2
         assert sum(r.stats.suspended for r in rs) >= 1
