@@ -605,13 +605,7 @@ class LlamaBackend:
                 ready.append(r)
                 continue
             ask = want if r.suspended else max(want, r.grow())  # a chunk, if there is room
-            free = self._free_cells(runs)
-            idle = sorted(
-                (s for s in self._slots if not s.busy and s.cached), key=lambda s: s.last_used
-            )
-            while free < ask and idle:
-                self._drop_slot(idle.pop(0))
-                free = self._free_cells(runs)
+            free = self._drop_idle_caches(runs, ask)
             younger = [y for y in order if y.t_start > r.t_start and not y.suspended]
             while free < want and younger:
                 y = younger.pop()
@@ -628,6 +622,19 @@ class LlamaBackend:
                 r.limit += min(ask, free)
             ready.append(r)
         return ready
+
+    def _drop_idle_caches(self, runs: list[ActiveRun], cells: int, keep: Slot | None = None) -> int:
+        """Give up idle slots' caches, least recently used first, until ``cells`` are free;
+        return the cells free. ``keep``'s cache counts as free (it is about to be reused)."""
+        idle = sorted(
+            (s for s in self._slots if not s.busy and s is not keep and s.cached),
+            key=lambda s: s.last_used,
+        )
+        while True:
+            free = self._free_cells(runs) + (len(keep.cached) if keep else 0)
+            if free >= cells or not idle:
+                return free
+            self._drop_slot(idle.pop(0))
 
     def _free_cells(self, runs: list[ActiveRun]) -> int:
         """Cells neither reserved by a run nor holding an idle slot's cache (a lower bound:
@@ -678,14 +685,7 @@ class LlamaBackend:
         reserve = first_reservation(
             n_prompt, max_new(self.n_ctx, n_prompt, req.max_tokens), req.max_tokens is not None
         )
-        need = sum(r.reserved for r in runs) + reserve
-        idle = sorted(
-            (s for s in self._slots if not s.busy and s is not slot and s.cached),
-            key=lambda s: s.last_used,
-        )
-        while idle and need + sum(len(s.cached) for s in idle) > self.n_ctx:
-            self._drop_slot(idle.pop(0))
-        if runs and need + sum(len(s.cached) for s in idle) > self.n_ctx:
+        if self._drop_idle_caches(runs, reserve, keep=slot) < reserve and runs:
             return None
         n_reused = self._reuse_prefix(slot, prepared[1])
         run = ActiveRun(self, work, slot, prepared, n_reused, t_start)
