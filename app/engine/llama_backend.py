@@ -30,7 +30,12 @@ from app.core.errors import (
     UnsupportedModelError,
 )
 from app.core.gguf import GGUFInfo, read_info
-from app.core.hardware import HardwareInfo, default_threads, detect_hardware
+from app.core.hardware import (
+    HardwareInfo,
+    default_threads,
+    detect_hardware,
+    release_freed_memory,
+)
 from app.engine import llama_log
 from app.engine.architectures import SUPPORTED_ARCHITECTURES
 from app.engine.chat_template import ChatTemplate
@@ -350,6 +355,7 @@ class LlamaBackend:
         self._eog = None
         self.loaded = None
         gc.collect()
+        release_freed_memory()
 
     def _require(self) -> None:
         if self._ctx is None:
