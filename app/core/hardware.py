@@ -114,11 +114,9 @@ def release_freed_memory() -> None:
     if platform.system() != "Linux":
         return
     import ctypes
-    import ctypes.util
 
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim  # the C library already in the process
     except (OSError, AttributeError):  # not glibc
         return
     trim.argtypes = [ctypes.c_size_t]
